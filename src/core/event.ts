@@ -1,0 +1,22 @@
+// The security event as every capability sees it: a JSON object, plus where it came from.
+
+/** A JSON value as parsed from a log line. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * Where an event belongs in Sigma's logsource taxonomy. Derived by a mapping pipeline from the
+ * event itself (channel, event id, provider...). `categories` is a set because one Windows event
+ * can be several Sigma categories at once (Sysmon 13 is `registry_set` and `registry_event`).
+ */
+export interface LogSource {
+  readonly product?: string;
+  readonly service?: string;
+  readonly categories: readonly string[];
+}
+
+/** Where an event was read: a file and its 1-based line (or record number for binary logs). */
+export interface EventOrigin {
+  readonly file: string;
+  readonly line: number;
+}
