@@ -20,3 +20,13 @@ export interface EventOrigin {
   readonly file: string;
   readonly line: number;
 }
+
+/**
+ * An event after a mapping pipeline: flat Sigma field names (nested objects stay reachable by
+ * dotted path), its logsource for rule routing, and its time (epoch ms) when the event has one.
+ */
+export interface MappedEvent {
+  readonly fields: JsonObject;
+  readonly logsource: LogSource;
+  readonly time: number | undefined;
+}
