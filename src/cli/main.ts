@@ -1,5 +1,67 @@
 // Entry point of the `corridor` command: dispatches to one module per command.
+
+import { readFileSync } from "node:fs";
+import { UsageError } from "./args.js";
+import { HUNT_HELP, huntCommand } from "./hunt.js";
+import { RULES_CHECK_HELP, rulesCheck } from "./rules-check.js";
+
+const HELP = `Corridor: a joint Cyber Defense Centre for trusted national cloud operators.
+
+Usage: corridor <command> [options]
+
+Commands:
+  hunt <path>... --rules <dir|file>...   run Sigma rules over log files (.json .jsonl .gz .evtx)
+  rules check <dir|file>...              load rules and report every problem
+  help [command]                         help for a command
+
+Options:
+  -h, --help       help (also after any command)
+  -v, --version    the version
+
+Run 'corridor <command> --help' for a command's options.`;
+
+const version = (): string =>
+  (JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string })
+    .version;
+
+const COMMANDS: Record<string, { help: string; run: (argv: readonly string[]) => Promise<number> }> = {
+  hunt: { help: HUNT_HELP, run: huntCommand },
+  "rules check": { help: RULES_CHECK_HELP, run: rulesCheck },
+};
+
 export async function main(argv: readonly string[]): Promise<number> {
-  process.stdout.write(`corridor: ${argv.join(" ")}\n`);
-  return 0;
+  const [first, second, ...rest] = argv;
+  if (first === undefined || first === "-h" || first === "--help") {
+    process.stdout.write(`${HELP}\n`);
+    return first === undefined ? 2 : 0;
+  }
+  if (first === "-v" || first === "--version") {
+    process.stdout.write(`corridor ${version()}\n`);
+    return 0;
+  }
+  if (first === "help") {
+    const topic = [second, ...rest].filter(Boolean).join(" ");
+    process.stdout.write(`${COMMANDS[topic]?.help ?? HELP}\n`);
+    return 0;
+  }
+  const two = `${first} ${second ?? ""}`;
+  const [name, args] = COMMANDS[two] ? [two, rest] : [first, argv.slice(1)];
+  const command = COMMANDS[name];
+  if (!command) {
+    const hint =
+      first === "rules" ? "did you mean 'corridor rules check'?" : "run 'corridor --help' for the list";
+    process.stderr.write(
+      `corridor: unknown command '${[first, second].filter(Boolean).join(" ")}': ${hint}\n`,
+    );
+    return 2;
+  }
+  try {
+    return await command.run(args);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`corridor ${name}: ${e.message}\nRun 'corridor ${name} --help' for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
 }

@@ -1,0 +1,98 @@
+// The rule set at work: routes each event to the rules of its logsource, evaluates them (compiled,
+// or the reference interpreter), applies meta filters, and hides base rules of correlations.
+
+import type { LogSource, MappedEvent } from "../core/index.js";
+import type { DetectionRule, FilterRule, RuleLogSource } from "./sigma/ast.js";
+import { compileCondition, EventView, type Matcher } from "./sigma/compile.js";
+import { evalCondition } from "./sigma/interpret.js";
+import type { RuleCollection } from "./sigma/loader.js";
+
+export type Evaluator = "compiled" | "interpreted";
+
+export interface EngineOptions {
+  /** `compiled` (default) or the reference `interpreted` evaluator. */
+  readonly evaluator?: Evaluator;
+  /** Route by logsource (default). Off for `--mapping none`: every rule sees every event. */
+  readonly routing?: boolean;
+}
+
+interface ActiveRule {
+  readonly rule: DetectionRule;
+  readonly matches: Matcher;
+  readonly filters: readonly Matcher[];
+}
+
+/** Does a rule (or filter) with this logsource apply to an event from `source`? */
+export function routes(rule: RuleLogSource, source: LogSource): boolean {
+  return (
+    (rule.product === undefined || rule.product === source.product) &&
+    (rule.service === undefined || rule.service === source.service) &&
+    (rule.category === undefined || source.categories.includes(rule.category))
+  );
+}
+
+const sameOrUnset = (a: string | undefined, b: string | undefined) => a === undefined || a === b;
+
+function filterApplies(filter: FilterRule, rule: DetectionRule): boolean {
+  const named =
+    filter.appliesTo === "any" ||
+    filter.appliesTo.includes(rule.id) ||
+    (rule.name !== undefined && filter.appliesTo.includes(rule.name));
+  return (
+    named &&
+    sameOrUnset(filter.logsource.product, rule.logsource.product) &&
+    sameOrUnset(filter.logsource.service, rule.logsource.service) &&
+    sameOrUnset(filter.logsource.category, rule.logsource.category)
+  );
+}
+
+export class DetectionEngine {
+  private readonly active: readonly ActiveRule[];
+  private readonly byRoute = new Map<string, readonly ActiveRule[]>();
+  private readonly routing: boolean;
+
+  constructor(collection: RuleCollection, options: EngineOptions = {}) {
+    this.routing = options.routing ?? true;
+    const interpreted = options.evaluator === "interpreted";
+    const matcherOf = (r: {
+      condition: DetectionRule["condition"];
+      identifiers: DetectionRule["identifiers"];
+    }): Matcher =>
+      interpreted
+        ? (ev) => evalCondition(r.condition, r.identifiers, ev.fields)
+        : compileCondition(r.condition, r.identifiers);
+    const filterMatchers = new Map(collection.filters.map((f) => [f.id, matcherOf(f)] as const));
+    this.active = collection.detections.map((rule) => ({
+      rule,
+      matches: matcherOf(rule),
+      filters: collection.filters.filter((f) => filterApplies(f, rule)).map((f) => filterMatchers.get(f.id)!),
+    }));
+  }
+
+  get rules(): readonly DetectionRule[] {
+    return this.active.map((a) => a.rule);
+  }
+
+  private candidates(source: LogSource): readonly ActiveRule[] {
+    if (!this.routing) return this.active;
+    const key = `${source.product ?? ""}|${source.service ?? ""}|${source.categories.join(",")}`;
+    let list = this.byRoute.get(key);
+    if (!list) {
+      list = this.active.filter((a) => routes(a.rule.logsource, source));
+      this.byRoute.set(key, list);
+    }
+    return list;
+  }
+
+  /** The detection rules that match an event, filters applied. */
+  match(event: MappedEvent): DetectionRule[] {
+    const candidates = this.candidates(event.logsource);
+    if (candidates.length === 0) return [];
+    const ev = new EventView(event.fields);
+    const hits: DetectionRule[] = [];
+    for (const a of candidates) {
+      if (a.matches(ev) && !a.filters.some((f) => f(ev))) hits.push(a.rule);
+    }
+    return hits;
+  }
+}

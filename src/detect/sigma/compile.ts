@@ -1,0 +1,311 @@
+// The fast matcher: turns a rule's AST into closures once, so evaluating an event is a handful of
+// string operations on lower-cased field values cached per event. Checked against interpret.ts.
+
+import type { JsonObject, JsonValue } from "../../core/index.js";
+import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTest } from "./ast.js";
+import { compileRuleRegex } from "./regex.js";
+import {
+  getField,
+  inNetwork,
+  leafTexts,
+  parseCidr,
+  parseTime,
+  scalarNumber,
+  scalarText,
+  timePart,
+} from "./values.js";
+
+const ABSENT = Symbol("absent");
+
+/** One event as the compiled matchers read it, with per-event caches of looked-up and lowered values. */
+export class EventView {
+  private readonly rawCache = new Map<string, JsonValue | typeof ABSENT>();
+  private readonly lowerCache = new Map<string, string | undefined>();
+  private leaves: string[] | undefined;
+  private leavesLower: string[] | undefined;
+
+  constructor(readonly fields: JsonObject) {}
+
+  raw(field: string): JsonValue | undefined {
+    let v = this.rawCache.get(field);
+    if (v === undefined) {
+      v = getField(this.fields, field) ?? ABSENT;
+      if (v === undefined) v = ABSENT;
+      this.rawCache.set(field, v);
+    }
+    return v === ABSENT ? undefined : v;
+  }
+
+  lower(field: string): string | undefined {
+    if (this.lowerCache.has(field)) return this.lowerCache.get(field);
+    const t = scalarText(this.raw(field));
+    const l = t?.toLowerCase();
+    this.lowerCache.set(field, l);
+    return l;
+  }
+
+  keywordTexts(lowered: boolean): readonly string[] {
+    this.leaves ??= leafTexts(this.fields);
+    if (!lowered) return this.leaves;
+    this.leavesLower ??= this.leaves.map((s) => s.toLowerCase());
+    return this.leavesLower;
+  }
+}
+
+type TextTest = (s: string) => boolean;
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A string test for a pattern; the subject is already lower-cased unless `cased`. */
+export function compilePattern(pattern: Pattern, cased: boolean): TextTest {
+  const parts = pattern.parts.map((p) =>
+    p.kind === "text" && !cased ? { kind: "text" as const, text: p.text.toLowerCase() } : p,
+  );
+  const shape = parts.map((p) => (p.kind === "text" ? "t" : p.kind === "any" ? "*" : "x")).join("");
+  const text = (i: number) => (parts[i] as { text: string }).text;
+  switch (shape) {
+    case "":
+      return (s) => s === "";
+    case "t": {
+      const a = text(0);
+      return (s) => s === a;
+    }
+    case "*":
+      return () => true;
+    case "*t": {
+      const a = text(1);
+      return (s) => s.endsWith(a);
+    }
+    case "t*": {
+      const a = text(0);
+      return (s) => s.startsWith(a);
+    }
+    case "*t*": {
+      const a = text(1);
+      return (s) => s.includes(a);
+    }
+    case "t*t": {
+      const a = text(0);
+      const b = text(2);
+      return (s) => s.length >= a.length + b.length && s.startsWith(a) && s.endsWith(b);
+    }
+  }
+  const src = parts
+    .map((p) =>
+      p.kind === "text"
+        ? escapeRe(p.text)
+        : p.kind === "any"
+          ? ".*"
+          : p.kind === "one"
+            ? "."
+            : "[-/\u2013\u2014\u2015]",
+    )
+    .join("");
+  const re = new RegExp(`^${src}$`, "su");
+  return (s) => re.test(s);
+}
+
+/** A test of one scalar: `text` is the value as a string (lower-cased for case-insensitive tests). */
+interface ScalarTest {
+  readonly lowered: boolean;
+  /** Tests the value as a whole (null test) rather than each element of an array. */
+  readonly wholeValue?: boolean;
+  readonly run: (text: string | undefined, raw: JsonValue | undefined, ev: EventView) => boolean;
+}
+
+function compileTest(test: ValueTest): ScalarTest {
+  switch (test.kind) {
+    case "null":
+      return { lowered: false, wholeValue: true, run: (_t, raw) => raw === undefined || raw === null };
+    case "pattern": {
+      const f = compilePattern(test.pattern, test.cased);
+      return { lowered: !test.cased, run: (t) => t !== undefined && f(t) };
+    }
+    case "regex": {
+      const re = compileRuleRegex(test.source, test.flags);
+      if (!("test" in re))
+        throw new Error(`bug: regex ${test.source} was accepted at load but does not compile`);
+      return { lowered: false, run: (t) => t !== undefined && re.test(t) };
+    }
+    case "cidr": {
+      const net = parseCidr(test.cidr);
+      return { lowered: false, run: (t) => t !== undefined && net !== undefined && inNetwork(net, t) };
+    }
+    case "compare": {
+      const { op, value } = test;
+      const cmp =
+        op === "lt"
+          ? (n: number) => n < value
+          : op === "lte"
+            ? (n: number) => n <= value
+            : op === "gt"
+              ? (n: number) => n > value
+              : (n: number) => n >= value;
+      return {
+        lowered: false,
+        run: (_t, raw) => {
+          const n = scalarNumber(raw);
+          return n !== undefined && cmp(n);
+        },
+      };
+    }
+    case "fieldref": {
+      const { field, cased, mode } = test;
+      return {
+        lowered: !cased,
+        run: (t, _raw, ev) => {
+          const other = cased ? scalarText(ev.raw(field)) : ev.lower(field);
+          if (t === undefined || other === undefined) return false;
+          return mode === "equals"
+            ? t === other
+            : mode === "contains"
+              ? t.includes(other)
+              : mode === "startswith"
+                ? t.startsWith(other)
+                : t.endsWith(other);
+        },
+      };
+    }
+    case "time": {
+      const inner = compileTest(test.test);
+      const part = test.part;
+      return {
+        lowered: false,
+        run: (_t, raw, ev) => {
+          const ms = parseTime(raw);
+          if (ms === undefined) return false;
+          const n = timePart(ms, part);
+          return inner.run(String(n), n, ev);
+        },
+      };
+    }
+  }
+}
+
+export type Matcher = (ev: EventView) => boolean;
+
+function compilePredicate(p: FieldPredicate): Matcher {
+  if (p.kind === "exists") {
+    const { field, expected } = p;
+    return (ev) => (ev.raw(field) !== undefined) === expected;
+  }
+  const tests = p.tests.map(compileTest);
+  const all = p.combine === "all";
+  const negate = p.negate;
+  const field = p.field;
+  const anyLowered = tests.some((t) => t.lowered);
+  const anyRawText = tests.some((t) => !t.lowered);
+  if (field === null) {
+    // keywords: each test must hold on some value of the event (contains semantics)
+    const kw = p.tests.map((t) =>
+      t.kind === "pattern"
+        ? compileTest({ ...t, pattern: { parts: [{ kind: "any" }, ...t.pattern.parts, { kind: "any" }] } })
+        : compileTest(t),
+    );
+    const one = (t: ScalarTest, ev: EventView) => ev.keywordTexts(t.lowered).some((s) => t.run(s, s, ev));
+    return (ev) => {
+      const r = all ? kw.every((t) => one(t, ev)) : kw.some((t) => one(t, ev));
+      return negate ? !r : r;
+    };
+  }
+  const onScalar = (
+    raw: JsonValue | undefined,
+    lower: string | undefined,
+    text: string | undefined,
+    ev: EventView,
+  ) => {
+    if (all) {
+      for (const t of tests) if (!t.run(t.lowered ? lower : text, raw, ev)) return false;
+      return true;
+    }
+    for (const t of tests) if (t.run(t.lowered ? lower : text, raw, ev)) return true;
+    return false;
+  };
+  return (ev) => {
+    const raw = ev.raw(field);
+    let r: boolean;
+    if (Array.isArray(raw)) {
+      // an array field matches a test when any element does
+      const elems = raw.map((v) => ({ raw: v, text: scalarText(v) }));
+      const hit = (t: ScalarTest) =>
+        t.wholeValue
+          ? t.run(undefined, raw, ev)
+          : elems.some((e) => t.run(t.lowered ? e.text?.toLowerCase() : e.text, e.raw, ev));
+      r = all ? tests.every(hit) : tests.some(hit);
+    } else {
+      const lower = anyLowered ? ev.lower(field) : undefined;
+      const text = anyRawText ? scalarText(raw) : undefined;
+      r = onScalar(raw, lower, text, ev);
+    }
+    return negate ? !r : r;
+  };
+}
+
+/** A rough cost so cheap predicates run first inside an AND group (AND is order-free). */
+function cost(p: FieldPredicate): number {
+  if (p.kind === "exists") return 0;
+  if (p.field === null) return 50;
+  return p.tests.reduce(
+    (sum, t) => sum + (t.kind === "regex" ? 20 : t.kind === "pattern" ? 1 + t.pattern.parts.length : 3),
+    0,
+  );
+}
+
+export function compileIdentifier(id: SearchIdentifier): Matcher {
+  const groups = id.groups.map((g) => [...g].sort((a, b) => cost(a) - cost(b)).map(compilePredicate));
+  if (groups.length === 1) {
+    const g = groups[0]!;
+    if (g.length === 1) return g[0]!;
+    return (ev) => {
+      for (const m of g) if (!m(ev)) return false;
+      return true;
+    };
+  }
+  return (ev) => groups.some((g) => g.every((m) => m(ev)));
+}
+
+export function compileCondition(
+  expr: ConditionExpr,
+  identifiers: ReadonlyMap<string, SearchIdentifier>,
+): Matcher {
+  const cache = new Map<string, Matcher>();
+  const ref = (name: string): Matcher => {
+    let m = cache.get(name);
+    if (!m) {
+      const id = identifiers.get(name);
+      if (!id) throw new Error(`bug: condition refers to unknown identifier ${name}`);
+      m = compileIdentifier(id);
+      cache.set(name, m);
+    }
+    return m;
+  };
+  const walk = (e: ConditionExpr): Matcher => {
+    switch (e.kind) {
+      case "ref":
+        return ref(e.name);
+      case "not": {
+        const m = walk(e.item);
+        return (ev) => !m(ev);
+      }
+      case "and": {
+        const ms = e.items.map(walk);
+        return (ev) => {
+          for (const m of ms) if (!m(ev)) return false;
+          return true;
+        };
+      }
+      case "or": {
+        const ms = e.items.map(walk);
+        return (ev) => {
+          for (const m of ms) if (m(ev)) return true;
+          return false;
+        };
+      }
+      case "of": {
+        const ms = e.names.map(ref);
+        return e.quantifier === "all" ? (ev) => ms.every((m) => m(ev)) : (ev) => ms.some((m) => m(ev));
+      }
+    }
+  };
+  return walk(expr);
+}

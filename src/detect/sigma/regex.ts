@@ -1,0 +1,150 @@
+// Regexes from rules run on untrusted event text, so they must not hang the process: every rule
+// regex is proved linear-time-capable at load, and V8 falls back to its linear engine whenever a
+// match backtracks excessively. Case-insensitive patterns are case-folded by rewriting, because
+// Node 20's linear engine does not accept the `i` flag.
+
+import v8 from "node:v8";
+import { RE2JS } from "re2js";
+
+// Must run before any rule regex is compiled. The first flag lets us ask "can this run in linear
+// time?" (the `l` flag); the second makes ordinary regexes switch to the linear engine at run time.
+v8.setFlagsFromString("--enable-experimental-regexp-engine");
+v8.setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
+
+export type RegexProblem = { readonly code: "regex-invalid" | "regex-not-linear"; readonly message: string };
+
+const swapCase = (c: string): string | undefined => {
+  const lower = c.toLowerCase();
+  const upper = c.toUpperCase();
+  if (lower === upper || lower.length !== 1 || upper.length !== 1) return undefined;
+  return c === lower ? upper : lower;
+};
+
+const isAsciiLower = (c: string) => c >= "a" && c <= "z";
+const isAsciiUpper = (c: string) => c >= "A" && c <= "Z";
+
+/** Copies an escape sequence starting at `i` (a backslash); returns the new index after it. */
+function escapeLength(src: string, i: number): number {
+  const c = src[i + 1];
+  if (c === "x") return 4;
+  if (c === "u") return src[i + 2] === "{" ? src.indexOf("}", i) - i + 1 : 6;
+  if (c === "c") return 3;
+  return 2;
+}
+
+/** Rewrites a regex so that it matches case-insensitively without the `i` flag. */
+export function caseFold(src: string): string {
+  let out = "";
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    if (c === "\\") {
+      const n = escapeLength(src, i);
+      out += src.slice(i, i + n);
+      i += n;
+    } else if (c === "[") {
+      const start = i;
+      i++;
+      if (src[i] === "^") i++;
+      const prefix = src.slice(start, i);
+      let body = "";
+      let extra = "";
+      while (i < src.length && src[i] !== "]") {
+        const ch = src[i]!;
+        if (ch === "\\") {
+          const n = escapeLength(src, i);
+          body += src.slice(i, i + n);
+          i += n;
+          continue;
+        }
+        const hi = src[i + 2];
+        if (src[i + 1] === "-" && hi !== undefined && hi !== "]") {
+          body += src.slice(i, i + 3);
+          if (isAsciiLower(ch) && isAsciiLower(hi)) extra += `${ch.toUpperCase()}-${hi.toUpperCase()}`;
+          else if (isAsciiUpper(ch) && isAsciiUpper(hi)) extra += `${ch.toLowerCase()}-${hi.toLowerCase()}`;
+          i += 3;
+          continue;
+        }
+        body += ch;
+        const other = swapCase(ch);
+        if (other !== undefined) extra += other;
+        i++;
+      }
+      out += prefix + body + extra;
+      if (i < src.length) out += "]";
+      i++;
+    } else if (c === "(" && src[i + 1] === "?") {
+      // group syntax: (?: (?= (?! (?<= (?<! (?<name>
+      let j = i + 2;
+      if (src[j] === "<" && src[j + 1] !== "=" && src[j + 1] !== "!") j = src.indexOf(">", j) + 1;
+      else j += src[j] === "<" ? 2 : 1;
+      out += src.slice(i, j);
+      i = j;
+    } else if (c === "{") {
+      const m = /^\{\d+(,\d*)?\}/.exec(src.slice(i));
+      const n = m ? m[0].length : 1;
+      out += src.slice(i, i + n);
+      i += n;
+    } else {
+      const other = swapCase(c);
+      out += other === undefined ? c : `[${c}${other}]`;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** A compiled rule regex: `test` searches (like RegExp#test) in time linear in the input. */
+export interface RuleRegex {
+  readonly test: (input: string) => boolean;
+  /** `v8`: irregexp with the linear fallback; `re2`: the RE2 port, for what V8's linear engine refuses. */
+  readonly engine: "v8" | "re2";
+}
+
+/**
+ * Compiles a rule regex with Sigma flags (`i`, `m`, `s`); a leading PCRE `(?i)` etc. is accepted.
+ * V8 runs it when its linear engine can (fast, with a linear fallback on excessive backtracking);
+ * otherwise RE2 (e.g. large counted repetitions such as `.{1,256}`). Backreferences and lookaround
+ * run in neither in linear time, so such rules are refused.
+ */
+export function compileRuleRegex(source: string, sigmaFlags: string): RuleRegex | RegexProblem {
+  let src = source;
+  let flags = sigmaFlags;
+  const inline = /^\(\?([ims]+)\)/.exec(src);
+  if (inline) {
+    flags += inline[1];
+    src = src.slice(inline[0].length);
+  }
+  const ignoreCase = flags.includes("i");
+  const jsFlags = `${flags.includes("m") ? "m" : ""}${flags.includes("s") ? "s" : ""}`;
+  try {
+    new RegExp(src, jsFlags);
+  } catch (e) {
+    return {
+      code: "regex-invalid",
+      message: `invalid regular expression /${source}/: ${(e as Error).message}`,
+    };
+  }
+  const folded = ignoreCase ? caseFold(src) : src;
+  try {
+    new RegExp(folded, `${jsFlags}l`);
+    const re = new RegExp(folded, jsFlags);
+    return { test: (input) => re.test(input), engine: "v8" };
+  } catch {
+    // not runnable by V8's linear engine: try RE2
+  }
+  try {
+    const re2 = RE2JS.compile(
+      src,
+      (ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) |
+        (flags.includes("m") ? RE2JS.MULTILINE : 0) |
+        (flags.includes("s") ? RE2JS.DOTALL : 0),
+    );
+    return { test: (input) => re2.matcher(input).find(), engine: "re2" };
+  } catch (e) {
+    return {
+      code: "regex-not-linear",
+      message: `regular expression /${source}/ cannot be matched in linear time (${(e as Error).message}); backreferences and lookaround are not supported`,
+    };
+  }
+}
