@@ -1,0 +1,75 @@
+// Compiles the field-shaping parts of a mapping file: `flatten` (hoist nested leaves to top-level
+// Sigma names) and `fields` (copy a value under a Sigma name, optionally translating it).
+import type { JsonObject, JsonValue } from "../../core/index.js";
+import type { FieldsSpec } from "./schema.js";
+import { compilePath, compileSources, LooseTable } from "./values.js";
+
+export type FieldStep = (fields: JsonObject) => void;
+
+const ATTRIBUTES = "#attributes";
+const TEXT = "#text";
+
+const isObject = (v: JsonValue | undefined): v is JsonObject =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Hoists the children of the object at `path` to top-level fields, never over a field the event
+ * already has. XML renderings (evtx_dump) wrap values as {"#attributes", "#text"}: the text is
+ * the value and attributes are dropped. With `leaves`, nested objects are walked down to leaves.
+ */
+export const compileFlatten = (path: string, leaves: boolean): FieldStep => {
+  const get = compilePath(path);
+  const hoist = (out: JsonObject, from: JsonObject): void => {
+    for (const key in from) {
+      if (key === ATTRIBUTES) continue;
+      let v = from[key] as JsonValue;
+      if (isObject(v)) {
+        if (TEXT in v) v = v[TEXT] as JsonValue;
+        else if (leaves) {
+          hoist(out, v);
+          continue;
+        }
+      }
+      if (out[key] === undefined) out[key] = v;
+    }
+  };
+  return (fields) => {
+    const from = get(fields);
+    if (isObject(from)) hoist(fields, from);
+  };
+};
+
+/** `Target: source(s)` sets Target from the first present source; `values` translates what it copies. */
+export const compileFields = (spec: FieldsSpec): FieldStep | undefined => {
+  const steps: FieldStep[] = [];
+  for (const [target, fieldSpec] of Object.entries(spec)) {
+    if (typeof fieldSpec === "string" || Array.isArray(fieldSpec)) {
+      const get = compileSources(fieldSpec);
+      steps.push((f) => {
+        const v = get(f);
+        if (v !== undefined) f[target] = v;
+      });
+      continue;
+    }
+    const get = compileSources(fieldSpec.from);
+    const fallback = fieldSpec.default;
+    let table: LooseTable<JsonValue> | undefined;
+    if (fieldSpec.values) {
+      table = new LooseTable<JsonValue>();
+      for (const [k, v] of Object.entries(fieldSpec.values)) table.set(k, v);
+    }
+    steps.push((f) => {
+      let v = get(f);
+      if (v !== undefined && table) {
+        const translated = table.get(v);
+        if (translated !== undefined) v = translated;
+      }
+      if (v === undefined) v = fallback;
+      if (v !== undefined) f[target] = v;
+    });
+  }
+  if (steps.length === 0) return undefined;
+  return (f) => {
+    for (const s of steps) s(f);
+  };
+};
