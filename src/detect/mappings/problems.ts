@@ -36,6 +36,28 @@ const flattenIssue = (issue: z.core.$ZodIssue, prefix: Path): { path: Path; issu
     const depth = (list: z.core.$ZodIssue[]): number => Math.max(0, ...list.map((i) => i.path.length));
     const best = issue.errors.reduce((a, b) => (depth(b) > depth(a) ? b : a));
     if (best.length > 0 && depth(best) > 0) return best.flatMap((i) => flattenIssue(i, path));
+    // No branch got past the value itself: say which kinds of value would do.
+    const expected = new Set<string>();
+    let received = "";
+    const gather = (issues: z.core.$ZodIssue[]): void => {
+      for (const i of issues) {
+        if (i.code === "invalid_union") for (const b of i.errors) gather(b);
+        if (i.code !== "invalid_type") continue;
+        expected.add(
+          i.expected === "array"
+            ? "a list"
+            : /^[aeiou]/.test(i.expected)
+              ? `an ${i.expected}`
+              : `a ${i.expected}`,
+        );
+        received ||= /received (\w+)/.exec(i.message)?.[1] ?? "";
+      }
+    };
+    for (const branch of issue.errors) gather(branch);
+    if (expected.size > 0) {
+      const message = `expected ${[...expected].join(" or ")}${received ? `, received ${received}` : ""}`;
+      return [{ path, issue: { ...issue, message } }];
+    }
   }
   return [{ path, issue }];
 };

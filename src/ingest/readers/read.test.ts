@@ -177,3 +177,22 @@ test("readEventFile never throws on random bytes", async () => {
     { numRuns: 100 },
   );
 });
+
+test(".evtx files go to the evtx reader: same event count as their .json twins", async (t) => {
+  const files = (await listAll([REGRESSION])).filter((f) => f.endsWith(".evtx"));
+  assert.ok(files.length >= 200);
+  const first = await collect(files[0] as string);
+  if (first[0]?.kind === "problem" && first[0].code === "evtx-unavailable") {
+    t.skip("src/ingest/evtx is not built");
+    return;
+  }
+  for (const f of files) {
+    const evtx = await collect(f);
+    const json = await collect(f.replace(/\.evtx$/, ".json"));
+    assert.ok(
+      evtx.every((i) => i.kind === "event"),
+      f,
+    );
+    assert.equal(evtx.length, json.length, f);
+  }
+});
