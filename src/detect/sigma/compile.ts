@@ -29,7 +29,8 @@ export class EventView {
   raw(field: string): JsonValue | undefined {
     let v = this.rawCache.get(field);
     if (v === undefined) {
-      v = getField(this.fields, field) ?? ABSENT;
+      // `??` would turn a present null into ABSENT: null is a value (exists: true, `field: null`)
+      v = getField(this.fields, field);
       if (v === undefined) v = ABSENT;
       this.rawCache.set(field, v);
     }

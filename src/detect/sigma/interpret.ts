@@ -18,11 +18,12 @@ import {
 
 /** Glob match by dynamic programming over (pattern position, text position). */
 function globMatch(tokens: readonly ({ text: string } | "*" | "?")[], s: string): boolean {
-  // Expand text tokens into single characters so the DP is per character.
-  const seq: (string | "*" | "?")[] = [];
+  // Expand text tokens into single characters so the DP is per character. Characters stay wrapped:
+  // a literal `*` or `?` in the text must not be mistaken for a wildcard.
+  const seq: ({ char: string } | "*" | "?")[] = [];
   for (const t of tokens) {
     if (t === "*" || t === "?") seq.push(t);
-    else for (const ch of t.text) seq.push(ch.length === 1 ? ch : ch);
+    else for (const char of t.text) seq.push({ char });
   }
   const chars = [...s];
   let prev = new Array<boolean>(chars.length + 1).fill(false);
@@ -36,7 +37,8 @@ function globMatch(tokens: readonly ({ text: string } | "*" | "?")[], s: string)
         cur[j] = any;
       }
     } else {
-      for (let j = 1; j <= chars.length; j++) cur[j] = prev[j - 1]! && (tok === "?" || chars[j - 1] === tok);
+      for (let j = 1; j <= chars.length; j++)
+        cur[j] = prev[j - 1]! && (tok === "?" || chars[j - 1] === tok.char);
     }
     prev = cur;
   }

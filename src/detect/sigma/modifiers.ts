@@ -91,7 +91,7 @@ export function parseModifiers(names: readonly string[]): ModifierChain | Modifi
     }
     seen.add(name);
     if (MODES.has(name)) {
-      if (mode !== "equals") {
+      if (mode !== "equals" && mode !== name) {
         problems.push({ code: "conflicting-modifiers", message: `'${name}' conflicts with '${mode}'` });
       }
       mode = name as MatchMode;
