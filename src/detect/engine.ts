@@ -2,6 +2,7 @@
 // or the reference interpreter), applies meta filters, and hides base rules of correlations.
 
 import type { LogSource, MappedEvent } from "../core/index.js";
+import { type Necessary, necessaryAtoms, Prefilter } from "./prefilter.js";
 import type { DetectionRule, FilterRule, RuleLogSource } from "./sigma/ast.js";
 import { compileCondition, EventView, type Matcher } from "./sigma/compile.js";
 import { evalCondition } from "./sigma/interpret.js";
@@ -20,6 +21,13 @@ interface ActiveRule {
   readonly rule: DetectionRule;
   readonly matches: Matcher;
   readonly filters: readonly Matcher[];
+  readonly necessary: Necessary;
+}
+
+/** The rules one kind of event can reach, with their prefilter (compiled evaluator only). */
+interface Route {
+  readonly rules: readonly ActiveRule[];
+  readonly prefilter: Prefilter | undefined;
 }
 
 /** Does a rule (or filter) with this logsource apply to an event from `source`? */
@@ -48,12 +56,16 @@ function filterApplies(filter: FilterRule, rule: DetectionRule): boolean {
 
 export class DetectionEngine {
   private readonly active: readonly ActiveRule[];
-  private readonly byRoute = new Map<string, readonly ActiveRule[]>();
+  private readonly byRoute = new Map<string, Route>();
   private readonly routing: boolean;
+  private readonly usePrefilter: boolean;
+  private allRoute: Route | undefined;
 
   constructor(collection: RuleCollection, options: EngineOptions = {}) {
     this.routing = options.routing ?? true;
     const interpreted = options.evaluator === "interpreted";
+    // The interpreter stays a plain reference: no prefilter, so differential tests check the prefilter too.
+    this.usePrefilter = !interpreted;
     const matcherOf = (r: {
       condition: DetectionRule["condition"];
       identifiers: DetectionRule["identifiers"];
@@ -66,6 +78,7 @@ export class DetectionEngine {
       rule,
       matches: matcherOf(rule),
       filters: collection.filters.filter((f) => filterApplies(f, rule)).map((f) => filterMatchers.get(f.id)!),
+      necessary: interpreted ? undefined : necessaryAtoms(rule.condition, rule.identifiers),
     }));
   }
 
@@ -73,26 +86,35 @@ export class DetectionEngine {
     return this.active.map((a) => a.rule);
   }
 
-  private candidates(source: LogSource): readonly ActiveRule[] {
-    if (!this.routing) return this.active;
-    const key = `${source.product ?? ""}|${source.service ?? ""}|${source.categories.join(",")}`;
-    let list = this.byRoute.get(key);
-    if (!list) {
-      list = this.active.filter((a) => routes(a.rule.logsource, source));
-      this.byRoute.set(key, list);
+  private route(rules: readonly ActiveRule[]): Route {
+    return { rules, prefilter: this.usePrefilter ? new Prefilter(rules.map((r) => r.necessary)) : undefined };
+  }
+
+  private candidates(source: LogSource): Route {
+    if (!this.routing) {
+      this.allRoute ??= this.route(this.active);
+      return this.allRoute;
     }
-    return list;
+    const key = `${source.product ?? ""}|${source.service ?? ""}|${source.categories.join(",")}`;
+    let route = this.byRoute.get(key);
+    if (!route) {
+      route = this.route(this.active.filter((a) => routes(a.rule.logsource, source)));
+      this.byRoute.set(key, route);
+    }
+    return route;
   }
 
   /** The detection rules that match an event, filters applied. */
   match(event: MappedEvent): DetectionRule[] {
-    const candidates = this.candidates(event.logsource);
-    if (candidates.length === 0) return [];
+    const route = this.candidates(event.logsource);
+    if (route.rules.length === 0) return [];
     const ev = new EventView(event.fields);
     const hits: DetectionRule[] = [];
-    for (const a of candidates) {
+    const check = (a: ActiveRule) => {
       if (a.matches(ev) && !a.filters.some((f) => f(ev))) hits.push(a.rule);
-    }
+    };
+    if (route.prefilter) for (const i of route.prefilter.candidates(ev)) check(route.rules[i]!);
+    else for (const a of route.rules) check(a);
     return hits;
   }
 }

@@ -16,6 +16,8 @@ const isObject = (v: JsonValue | undefined): v is JsonObject =>
  * Hoists the children of the object at `path` to top-level fields, never over a field the event
  * already has. XML renderings (evtx_dump) wrap values as {"#attributes", "#text"}: the text is
  * the value and attributes are dropped. With `leaves`, nested objects are walked down to leaves.
+ * A name with spaces ("Threat Name", as Defender writes) is also hoisted without them ("ThreatName"):
+ * the Sigma spec names fields "as they appear in the log source, with all spaces stripped".
  */
 export const compileFlatten = (path: string, leaves: boolean): FieldStep => {
   const get = compilePath(path);
@@ -31,6 +33,10 @@ export const compileFlatten = (path: string, leaves: boolean): FieldStep => {
         }
       }
       if (out[key] === undefined) out[key] = v;
+      if (key.includes(" ")) {
+        const sigmaName = key.replace(/ /g, "");
+        if (out[sigmaName] === undefined) out[sigmaName] = v;
+      }
     }
   };
   return (fields) => {

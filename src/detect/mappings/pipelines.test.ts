@@ -315,3 +315,19 @@ test("mapping does not modify the input event", () => {
   map("windows", e);
   assert.deepEqual(e, copy);
 });
+
+test("evtx: EventData names with spaces are also given without them, as Sigma names fields", () => {
+  const m = map("evtx", {
+    Event: {
+      System: {
+        Provider: { "#attributes": { Name: "Microsoft-Windows-Windows Defender" } },
+        EventID: 1119,
+        Channel: "Microsoft-Windows-Windows Defender/Operational",
+      },
+      EventData: { "Threat Name": "Virus:DOS/EICAR_Test_File", "Source Name": "Real-Time Protection" },
+    },
+  });
+  assert.equal(m.fields.ThreatName, "Virus:DOS/EICAR_Test_File");
+  assert.equal(m.fields.SourceName, "Real-Time Protection");
+  assert.equal(m.fields["Threat Name"], "Virus:DOS/EICAR_Test_File");
+});

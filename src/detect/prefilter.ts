@@ -1,0 +1,170 @@
+// Prefilter: for each rule, a necessary condition "field F contains one of these needles", derived
+// from its AST. Per event, one multi-needle scan per field finds the few rules worth evaluating;
+// rules without such a condition are always evaluated. Sound by construction: a rule that matches
+// always satisfies its necessary condition, and the differential tests check the whole engine.
+
+import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier } from "./sigma/ast.js";
+import type { EventView } from "./sigma/compile.js";
+import { SubstringSet } from "./substrings.js";
+
+/** A necessary condition: the field's lower-cased value contains (or, `exact`, equals) the needle. */
+export interface Atom {
+  readonly field: string;
+  readonly needle: string;
+  readonly exact: boolean;
+}
+
+/** Alternatives: the rule can only match if at least one atom holds. `undefined`: nothing derivable. */
+export type Necessary = readonly Atom[] | undefined;
+
+function patternAtom(field: string, pattern: Pattern): Atom | undefined {
+  const texts = pattern.parts
+    .filter((p) => p.kind === "text")
+    .map((p) => (p as { text: string }).text.toLowerCase());
+  if (texts.length === 0) return undefined;
+  const exact = pattern.parts.length === 1;
+  const needle = texts.reduce((a, b) => (b.length > a.length ? b : a));
+  return { field, needle, exact };
+}
+
+function predicateAtoms(p: FieldPredicate): Necessary {
+  if (p.kind !== "values" || p.field === null || p.negate || p.tests.length === 0) return undefined;
+  const atoms: Atom[] = [];
+  if (p.combine === "all") {
+    // every test must hold: any single one is necessary; take the longest needle
+    let best: Atom | undefined;
+    for (const t of p.tests) {
+      const a = t.kind === "pattern" ? patternAtom(p.field, t.pattern) : undefined;
+      if (a && (!best || a.needle.length > best.needle.length)) best = a;
+    }
+    return best ? [best] : undefined;
+  }
+  for (const t of p.tests) {
+    const a = t.kind === "pattern" ? patternAtom(p.field, t.pattern) : undefined;
+    if (!a) return undefined;
+    atoms.push(a);
+  }
+  return atoms;
+}
+
+/** How weak a set of alternatives is: short needles and many alternatives filter little. */
+const weakness = (atoms: readonly Atom[]) =>
+  atoms.reduce((s, a) => s + 1 / (a.needle.length + (a.exact ? 4 : 0)), 0);
+
+const strongest = (options: Necessary[]): Necessary => {
+  let best: Necessary;
+  for (const o of options) if (o && (!best || weakness(o) < weakness(best))) best = o;
+  return best;
+};
+
+const union = (options: Necessary[]): Necessary =>
+  options.some((o) => o === undefined) ? undefined : options.flatMap((o) => o as Atom[]);
+
+function identifierAtoms(id: SearchIdentifier): Necessary {
+  return union(id.groups.map((g) => strongest(g.map(predicateAtoms))));
+}
+
+export function necessaryAtoms(expr: ConditionExpr, ids: ReadonlyMap<string, SearchIdentifier>): Necessary {
+  const ref = (name: string) => {
+    const id = ids.get(name);
+    return id ? identifierAtoms(id) : undefined;
+  };
+  switch (expr.kind) {
+    case "ref":
+      return ref(expr.name);
+    case "not":
+      return undefined;
+    case "and":
+      return strongest(expr.items.map((e) => necessaryAtoms(e, ids)));
+    case "or":
+      return union(expr.items.map((e) => necessaryAtoms(e, ids)));
+    case "of":
+      return expr.quantifier === "all" ? strongest(expr.names.map(ref)) : union(expr.names.map(ref));
+  }
+}
+
+interface FieldIndex {
+  readonly field: string;
+  readonly exact: Map<string, number[]>;
+  readonly contains: SubstringSet | undefined;
+  readonly containsRules: number[][];
+}
+
+/**
+ * The prefilter for one list of rules (one logsource route). `candidates` returns the indices of
+ * the rules worth evaluating for an event, in rule order.
+ */
+export class Prefilter {
+  private readonly fields: FieldIndex[] = [];
+  private readonly always: number[] = [];
+  private readonly stamp: Int32Array;
+  private epoch = 0;
+
+  constructor(necessary: readonly Necessary[]) {
+    this.stamp = new Int32Array(necessary.length);
+    const byField = new Map<string, { exact: Map<string, number[]>; needles: Map<string, number[]> }>();
+    necessary.forEach((atoms, rule) => {
+      if (!atoms) {
+        this.always.push(rule);
+        return;
+      }
+      for (const a of atoms) {
+        let f = byField.get(a.field);
+        if (!f) {
+          f = { exact: new Map(), needles: new Map() };
+          byField.set(a.field, f);
+        }
+        const target = a.exact ? f.exact : f.needles;
+        const list = target.get(a.needle) ?? [];
+        if (!list.includes(rule)) list.push(rule);
+        target.set(a.needle, list);
+      }
+    });
+    for (const [field, f] of byField) {
+      const set = f.needles.size > 0 ? new SubstringSet() : undefined;
+      const containsRules: number[][] = [];
+      for (const [needle, rules] of f.needles) {
+        set?.add(needle, containsRules.length);
+        containsRules.push(rules);
+      }
+      this.fields.push({ field, exact: f.exact, contains: set, containsRules });
+    }
+  }
+
+  get alwaysEvaluated(): number {
+    return this.always.length;
+  }
+
+  candidates(ev: EventView): number[] {
+    const epoch = ++this.epoch;
+    const stamp = this.stamp;
+    const out: number[] = [];
+    const mark = (rules: readonly number[]) => {
+      for (let i = 0; i < rules.length; i++) {
+        const r = rules[i]!;
+        if (stamp[r] !== epoch) {
+          stamp[r] = epoch;
+          out.push(r);
+        }
+      }
+    };
+    mark(this.always);
+    for (const f of this.fields) {
+      const raw = ev.raw(f.field);
+      if (raw === undefined || raw === null) continue;
+      if (typeof raw === "object") {
+        // arrays and objects: no cheap test, so every rule keyed on this field is a candidate
+        for (const rules of f.exact.values()) mark(rules);
+        for (const rules of f.containsRules) mark(rules);
+        continue;
+      }
+      const v = ev.lower(f.field);
+      if (v === undefined) continue;
+      const exact = f.exact.get(v);
+      if (exact) mark(exact);
+      f.contains?.search(v, (id) => mark(f.containsRules[id]!));
+    }
+    if (out.length > 1) out.sort((a, b) => a - b);
+    return out;
+  }
+}
