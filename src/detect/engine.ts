@@ -111,7 +111,8 @@ export class DetectionEngine {
     const ev = new EventView(event.fields);
     const hits: DetectionRule[] = [];
     const check = (a: ActiveRule) => {
-      if (a.matches(ev) && !a.filters.some((f) => f(ev))) hits.push(a.rule);
+      // as pySigma does, a filter's condition is AND-ed to the rule's: `condition: not selection` excludes
+      if (a.matches(ev) && a.filters.every((f) => f(ev))) hits.push(a.rule);
     };
     if (route.prefilter) for (const i of route.prefilter.candidates(ev)) check(route.rules[i]!);
     else for (const a of route.rules) check(a);

@@ -212,7 +212,8 @@ export function parseDocument(raw: unknown, source: SourceRef, ctx: ValueContext
         timespanMs: timespanMs(cd.timespan),
         condition,
         aliases,
-        generate: cd.generate ?? false,
+        // the spec puts `generate` beside `correlation`; inside it is accepted too
+        generate: doc.generate === true || cd.generate === true,
       },
       diagnostics,
     };
