@@ -1,12 +1,12 @@
 // BinXml token stream to XML tree. Template definitions ("def" mode) keep substitution placeholders;
 // record streams ("record" mode) splice instantiated templates in where template-instance tokens stand.
 import { EvtxFormatError, text, type XAttr, type XElement, type XNode } from "./model.js";
-import { ByteReader } from "./reader.js";
+import { ByteReader, decodeUtf16 } from "./reader.js";
 import { readTemplateInstance } from "./template.js";
 
 /** Per-chunk state: names and template definitions are referenced by chunk offset and shared by records. */
 export interface ChunkContext {
-  readonly buf: Uint8Array;
+  readonly buf: Buffer;
   readonly dv: DataView;
   /** Absolute file offset of the chunk, for problem reports. */
   readonly base: number;
@@ -37,7 +37,7 @@ export function parseFragment(
 ): XElement {
   if (depth > MAX_FRAGMENT_DEPTH)
     throw new EvtxFormatError("bad-record", "BinXml nested too deeply", ctx.base + start);
-  const r = new ByteReader(ctx.buf, start, ctx.base);
+  const r = new ByteReader(ctx.buf, start, ctx.base, ctx.dv);
   const stack: XElement[] = [];
   let root: XElement | undefined;
   let attr: XAttr | undefined;
@@ -154,10 +154,10 @@ function readName(ctx: ChunkContext, r: ByteReader): string {
   const inline = offset === r.pos;
   let name = ctx.names.get(offset);
   if (name === undefined || inline) {
-    const at = new ByteReader(ctx.buf, offset, ctx.base);
-    at.skip(6, "name header");
-    const units = at.u16();
-    name ??= at.utf16(units, "name");
+    if (offset + 8 > ctx.buf.length) fail("name outside the chunk", r);
+    const units = ctx.dv.getUint16(offset + 6, true);
+    if (offset + 8 + 2 * units > ctx.buf.length) fail("name runs past the chunk", r);
+    name ??= decodeUtf16(ctx.buf, offset + 8, units);
     ctx.names.set(offset, name);
     if (inline) r.skip(8 + 2 * units + 2, "inline name");
   }

@@ -45,8 +45,8 @@ export function* readChunk(buf: Uint8Array, base: number): Generator<EvtxItem> {
     );
   }
   // Unused chunks at the end of a log are zero-filled: nothing to read, nothing wrong.
-  if (isZero(buf, 0, Math.min(8, buf.length))) return;
-  if (buf.length < CHUNK_HEADER_SIZE || CHUNK_MAGIC.some((b, i) => buf[i] !== b)) {
+  if (buf.length < CHUNK_HEADER_SIZE || isZero(buf, 0, 8)) return;
+  if (CHUNK_MAGIC.some((b, i) => buf[i] !== b)) {
     yield problem("bad-chunk", "chunk does not start with ElfChnk", base);
     return;
   }
@@ -72,7 +72,9 @@ export function* readChunk(buf: Uint8Array, base: number): Generator<EvtxItem> {
     }
   }
 
-  const ctx: ChunkContext = { buf, dv, base, names: new Map(), templates: new Map() };
+  // A Buffer view (no copy) for its fast UTF-16 decoding.
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const ctx: ChunkContext = { buf: text, dv, base, names: new Map(), templates: new Map() };
   let offset = CHUNK_HEADER_SIZE;
   while (offset + RECORD_HEADER_SIZE <= end) {
     const magic = dv.getUint32(offset, true);
@@ -111,11 +113,10 @@ function record(ctx: ChunkContext, offset: number, size: number, recordId: bigin
   } catch (e) {
     // Corrupt data can trip any check in the decoder; it costs one record, never the chunk.
     const message = e instanceof Error ? e.message : String(e);
-    return problem(
-      "bad-record",
-      `record ${recordId}: ${message}`,
-      e instanceof EvtxFormatError ? e.offset : ctx.base + offset,
-    );
+    // Offsets read from corrupt data can point anywhere; report them only when inside this chunk.
+    const at = e instanceof EvtxFormatError ? e.offset - ctx.base : -1;
+    const inside = at >= offset && at < ctx.buf.length;
+    return problem("bad-record", `record ${recordId}: ${message}`, ctx.base + (inside ? at : offset));
   }
 }
 

@@ -1,23 +1,12 @@
 // Differential test: every Sigma regression .evtx against the evtx_dump JSON written next to it.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { describe, test } from "node:test";
 import type { JsonObject } from "../../core/index.js";
+import { evtxFiles, REGRESSION_DATA } from "./fixture.js";
 import { type EvtxItem, readEvtx, readEvtxFile } from "./index.js";
-
-export const REGRESSION_DATA = "../shared/corpus/sigma/regression_data";
-
-export function evtxFiles(dir = REGRESSION_DATA): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...evtxFiles(path));
-    else if (entry.name.endsWith(".evtx")) out.push(path);
-  }
-  return out.sort();
-}
 
 /** The twins hold pretty-printed JSON objects back to back; split them by brace depth. */
 function parseConcatenated(text: string): JsonObject[] {

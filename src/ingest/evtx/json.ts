@@ -1,9 +1,17 @@
 // Renders an event tree as the JSON evtx_dump (Rust `evtx` crate) prints: `#attributes`, `#text`,
 // `_1`-suffixed repeated names, numbers for integer values, and EventData `Data` flattening.
 import type { JsonObject, JsonValue } from "../../core/index.js";
-import type { XAttr, XElement, XNode } from "./model.js";
+import { EvtxFormatError, type XAttr, type XElement, type XNode } from "./model.js";
+
+/**
+ * Substituted subtrees are shared, so a crafted record can make its tree exponentially larger than its
+ * bytes. Real events render a few hundred elements; past this budget the record is refused.
+ */
+const ELEMENT_BUDGET = 200_000;
+let budget = 0;
 
 export function renderEvent(root: XElement): JsonObject {
+  budget = ELEMENT_BUDGET;
   const out: JsonObject = {};
   put(out, root.name, elementValue(root, false));
   return out;
@@ -97,6 +105,7 @@ function attributes(attrs: readonly XAttr[]): JsonObject {
 }
 
 function elementValue(el: XElement, childIsContainer: boolean): JsonValue {
+  if (--budget < 0) throw new EvtxFormatError("bad-record", "event tree too large to render", -1);
   if (el.attrs.length === 0) {
     const leaf = leafValue(el, false);
     if (leaf !== undefined) return leaf;

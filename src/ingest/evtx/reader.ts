@@ -8,12 +8,13 @@ export class ByteReader {
   pos: number;
 
   constructor(
-    readonly buf: Uint8Array,
+    readonly buf: Buffer,
     pos = 0,
     /** Absolute file offset of buf[0], for problem reports. */
     readonly base = 0,
+    dv?: DataView,
   ) {
-    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.dv = dv ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = pos;
   }
 
@@ -66,27 +67,29 @@ export class ByteReader {
 }
 
 const SMALL = 24;
-const codes: number[] = [];
+// One scratch array per length: resizing a single array costs more than the decode itself.
+const scratch: number[][] = Array.from({ length: SMALL + 1 }, (_, n) => new Array<number>(n).fill(0));
 
-/** Decodes UTF-16LE up to the first NUL unit; short strings skip the TextDecoder call overhead. */
-export function decodeUtf16(buf: Uint8Array, start: number, units: number): string {
+/**
+ * Decodes UTF-16LE up to the first NUL unit. Strings with lone surrogates go through TextDecoder
+ * so that they become U+FFFD, as in evtx_dump.
+ */
+export function decodeUtf16(buf: Buffer, start: number, units: number): string {
   let n = 0;
-  while (n < units) {
-    const i = start + 2 * n;
-    if (buf[i] === 0 && buf[i + 1] === 0) break;
-    n++;
+  let surrogates = false;
+  const codes = units <= SMALL ? scratch[units]! : undefined;
+  for (; n < units; n++) {
+    const c = buf[start + 2 * n]! | (buf[start + 2 * n + 1]! << 8);
+    if (c === 0) break;
+    if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
+    if (codes) codes[n] = c;
   }
   if (n === 0) return "";
-  if (n <= SMALL) {
-    let plain = true;
-    codes.length = n;
-    for (let j = 0; j < n; j++) {
-      const c = buf[start + 2 * j]! | (buf[start + 2 * j + 1]! << 8);
-      if (c >= 0xd800 && c <= 0xdfff) plain = false;
-      codes[j] = c;
-    }
-    // Surrogates go through TextDecoder so lone halves become U+FFFD, as in evtx_dump.
-    if (plain) return String.fromCharCode.apply(null, codes);
+  if (surrogates) return utf16.decode(buf.subarray(start, start + 2 * n));
+  if (codes) {
+    if (n === units) return String.fromCharCode.apply(null, codes);
+    return String.fromCharCode.apply(null, codes.slice(0, n));
   }
-  return utf16.decode(buf.subarray(start, start + 2 * n));
+  // Buffer's UTF-16 decoding is ~3x TextDecoder's; it would keep lone surrogates, but those went above.
+  return buf.toString("utf16le", start, start + 2 * n);
 }

@@ -13,6 +13,8 @@ import type { ByteReader } from "./reader.js";
 import { BINXML_TYPE, decodeValue } from "./values.js";
 
 const DEF_HEADER = 24; // next-definition offset, GUID, data size
+/** Several arrays in one element multiply; real events stay far below this, crafted ones do not. */
+const MAX_EXPANSION = 4096;
 const EMPTY_BINXML: XValue = { k: "val", s: "", n: undefined, empty: true, items: undefined };
 
 /** Reads a template-instance token's body (after the 0x0c byte) and returns the instantiated tree. */
@@ -129,6 +131,7 @@ function expandInto(el: XElement, out: XNode[]): void {
     }
     return;
   }
+  if (out.length >= MAX_EXPANSION) throw new EvtxFormatError("bad-record", "array expansion too large", -1);
   out.push(el);
 }
 

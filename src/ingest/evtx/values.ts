@@ -50,7 +50,7 @@ function fail(message: string, offset: number): never {
  * for problem messages. BinXml (0x21) is handled by the caller, which owns the BinXml parser.
  */
 export function decodeValue(
-  buf: Uint8Array,
+  buf: Buffer,
   dv: DataView,
   p: number,
   size: number,
@@ -83,7 +83,7 @@ export function decodeValue(
 }
 
 /** One fixed-width scalar. Only called with types listed in WIDTH and enough bytes. */
-function scalar(buf: Uint8Array, dv: DataView, p: number, type: number, base: number): XValue {
+function scalar(buf: Buffer, dv: DataView, p: number, type: number, base: number): XValue {
   switch (type) {
     case 0x03:
       return num(dv.getInt8(p));
@@ -139,11 +139,10 @@ const num = (n: number): XValue => value(String(n), n);
 // The exact decimal is kept as text; the JSON number rounds like JSON.parse does on evtx_dump output.
 const big = (n: bigint): XValue => value(n.toString(), Number(n));
 
-function decodeAnsi(buf: Uint8Array, p: number, size: number): string {
+function decodeAnsi(buf: Buffer, p: number, size: number): string {
   // evtx drops embedded NUL bytes rather than stopping at the first one.
-  let slice = buf.subarray(p, p + size);
-  if (slice.includes(0)) slice = slice.filter((b) => b !== 0);
-  return ansi.decode(slice);
+  const slice: Uint8Array = buf.subarray(p, p + size);
+  return ansi.decode(slice.includes(0) ? slice.filter((b) => b !== 0) : slice);
 }
 
 /** An array value; items with more than one entry make the containing element repeat. */
@@ -158,7 +157,7 @@ function arrayValue(items: XValue[] | (XNode | undefined)[], texts: string[]): X
 }
 
 /** NUL-terminated UTF-16 strings packed in `size` bytes; empty items expand to empty elements. */
-function stringArray(buf: Uint8Array, p: number, size: number): XValue {
+function stringArray(buf: Buffer, p: number, size: number): XValue {
   const items: (XNode | undefined)[] = [];
   const texts: string[] = [];
   const end = p + size - (size % 2);
@@ -179,14 +178,7 @@ function stringArray(buf: Uint8Array, p: number, size: number): XValue {
   return arrayValue(items, texts);
 }
 
-function scalarArray(
-  buf: Uint8Array,
-  dv: DataView,
-  p: number,
-  size: number,
-  type: number,
-  base: number,
-): XValue {
+function scalarArray(buf: Buffer, dv: DataView, p: number, size: number, type: number, base: number): XValue {
   const items: XValue[] = [];
   const end = p + size;
   if (type === 0x13) {
