@@ -7,6 +7,9 @@ import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier } from ".
 import type { EventView } from "./sigma/compile.js";
 import { SubstringSet } from "./substrings.js";
 
+/** The pseudo-field of keyword (field-less) values: any value of the event. */
+export const ANY_VALUE = "\u0000any";
+
 /** A necessary condition: the field's lower-cased value contains (or, `exact`, equals) the needle. */
 export interface Atom {
   readonly field: string;
@@ -28,7 +31,15 @@ function patternAtom(field: string, pattern: Pattern): Atom | undefined {
 }
 
 function predicateAtoms(p: FieldPredicate): Necessary {
-  if (p.kind !== "values" || p.field === null || p.negate || p.tests.length === 0) return undefined;
+  if (p.kind !== "values" || p.negate || p.tests.length === 0) return undefined;
+  if (p.field === null) {
+    // keywords are contained in some value: their longest text is a necessary substring there
+    const atoms = p.tests.map((t) => (t.kind === "pattern" ? patternAtom(ANY_VALUE, t.pattern) : undefined));
+    if (atoms.some((a) => a === undefined)) return undefined;
+    const loose = (atoms as Atom[]).map((a) => ({ ...a, exact: false }));
+    if (p.combine === "all") return [loose.reduce((a, b) => (b.needle.length > a.needle.length ? b : a))];
+    return loose;
+  }
   const atoms: Atom[] = [];
   if (p.combine === "all") {
     // every test must hold: any single one is necessary; take the longest needle
@@ -88,6 +99,7 @@ interface FieldIndex {
   readonly exact: Map<string, number[]>;
   readonly contains: SubstringSet | undefined;
   readonly containsRules: number[][];
+  readonly needleTexts: string[];
 }
 
 /**
@@ -127,8 +139,27 @@ export class Prefilter {
         set?.add(needle, containsRules.length);
         containsRules.push(rules);
       }
-      this.fields.push({ field, exact: f.exact, contains: set, containsRules });
+      this.fields.push({
+        field,
+        exact: f.exact,
+        contains: set,
+        containsRules,
+        needleTexts: [...f.needles.keys()],
+      });
     }
+  }
+
+  private keywordRe: RegExp | undefined;
+
+  private keywordRegex(f: FieldIndex): RegExp {
+    if (!this.keywordRe) {
+      const needles = [...new Set(f.needleTexts)].sort((a, b) => b.length - a.length);
+      this.keywordRe = new RegExp(
+        needles.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"),
+        "i",
+      );
+    }
+    return this.keywordRe;
   }
 
   get alwaysEvaluated(): number {
@@ -150,6 +181,14 @@ export class Prefilter {
     };
     mark(this.always);
     for (const f of this.fields) {
+      if (f.field === ANY_VALUE) {
+        // one native case-insensitive alternation over the raw values; on a hit, all keyword rules
+        // become candidates (few rules have keywords, and their own matcher decides)
+        const re = this.keywordRegex(f);
+        if (ev.keywordTexts(false).some((text) => re.test(text)))
+          for (const rules of f.containsRules) mark(rules);
+        continue;
+      }
       const raw = ev.raw(f.field);
       if (raw === undefined || raw === null) continue;
       if (typeof raw === "object") {

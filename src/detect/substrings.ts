@@ -27,39 +27,66 @@ export class SubstringSet {
     return this;
   }
 
+  // After build: a dense automaton over the needles' own alphabet, so the scan is one table
+  // lookup per character (characters in no needle lead back to the root).
+  private delta: Int32Array = new Int32Array(0);
+  private width = 1;
+  private ascii: Int32Array = new Int32Array(128);
+  private other = new Map<number, number>();
+  private hasOut: Uint8Array = new Uint8Array(0);
+
+  private symbol(c: number): number {
+    return c < 128 ? this.ascii[c]! : (this.other.get(c) ?? 0);
+  }
+
   private build(): void {
-    this.fail = new Int32Array(this.goto.length);
-    const queue: number[] = [];
-    for (const next of this.goto[0]!.values()) queue.push(next);
-    for (let q = 0; q < queue.length; q++) {
-      const s = queue[q]!;
-      for (const [c, next] of this.goto[s]!) {
-        let f = this.fail[s]!;
-        while (f !== 0 && !this.goto[f]!.has(c)) f = this.fail[f]!;
-        const target = this.goto[f]!.get(c);
-        this.fail[next] = target !== undefined && target !== next ? target : 0;
-        const inherited = this.out[this.fail[next]!]!;
-        if (inherited.length > 0) this.out[next] = [...this.out[next]!, ...inherited];
-        queue.push(next);
+    const states = this.goto.length;
+    for (const g of this.goto) {
+      for (const c of g.keys()) {
+        if (this.symbol(c) !== 0) continue;
+        const id = this.width++;
+        if (c < 128) this.ascii[c] = id;
+        else this.other.set(c, id);
       }
     }
+    this.fail = new Int32Array(states);
+    this.delta = new Int32Array(states * this.width);
+    const order: number[] = [];
+    for (const [c, next] of this.goto[0]!) {
+      this.delta[this.symbol(c)] = next;
+      order.push(next);
+    }
+    for (let q = 0; q < order.length; q++) {
+      const s = order[q]!;
+      const f = this.fail[s]!;
+      const inherited = this.out[f]!;
+      if (inherited.length > 0) this.out[s] = [...this.out[s]!, ...inherited];
+      // missing transitions follow the failure link, already complete since BFS visits f first
+      for (let a = 0; a < this.width; a++) this.delta[s * this.width + a] = this.delta[f * this.width + a]!;
+      for (const [c, next] of this.goto[s]!) {
+        const a = this.symbol(c);
+        this.fail[next] = this.delta[f * this.width + a]!;
+        this.delta[s * this.width + a] = next;
+        order.push(next);
+      }
+    }
+    this.hasOut = Uint8Array.from(this.out, (o) => (o.length > 0 ? 1 : 0));
     this.built = true;
   }
 
   /** Calls `hit(id)` for every needle found in `text` (an id may be reported more than once). */
   search(text: string, hit: (id: number) => void): void {
     if (!this.built) this.build();
+    const delta = this.delta;
+    const width = this.width;
+    const hasOut = this.hasOut;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      let next = this.goto[s]!.get(c);
-      while (next === undefined && s !== 0) {
-        s = this.fail[s]!;
-        next = this.goto[s]!.get(c);
+      s = delta[s * width + this.symbol(text.charCodeAt(i))]!;
+      if (hasOut[s] === 1) {
+        const found = this.out[s]!;
+        for (let k = 0; k < found.length; k++) hit(found[k]!);
       }
-      s = next ?? 0;
-      const found = this.out[s]!;
-      for (let k = 0; k < found.length; k++) hit(found[k]!);
     }
   }
 }
