@@ -77,6 +77,17 @@ function fill(file: Buffer): Buffer {
 
 const sparse = parts.map((p) => p.subarray(0x1000));
 const dense = parts.map(fill);
+
+// Figures on wrong output are worthless: every copy must render exactly as its original does.
+const events = (data: Uint8Array): string[] =>
+  [...readEvtx(data)].map((i) => (i.kind === "record" ? JSON.stringify(i.event) : `${i.code}: ${i.message}`));
+parts.forEach((p, k) => {
+  const original = events(p);
+  const filled = events(Buffer.concat([p.subarray(0, 0x1000), dense[k]!]));
+  filled.forEach((e, i) => {
+    if (e !== original[i % original.length]) throw new Error(`filled chunk ${k}, record ${i} differs`);
+  });
+});
 const build = (chunks: Buffer[]): Buffer =>
   Buffer.concat([parts[0]!.subarray(0, 0x1000), ...Array.from({ length: REPEAT }, () => chunks).flat()]);
 

@@ -2,7 +2,7 @@
 // `evtx_dump -o json`; damage comes out as problem items with a stable code, never as an exception.
 //
 // Problem codes: bad-file-header, truncated, bad-chunk (chunk skipped), bad-chunk-checksum (CRC32
-// mismatch; records still read), bad-record (one record skipped).
+// mismatch; records still read), bad-record (one record skipped), unreadable (readEvtxFile: I/O failed).
 import { open } from "node:fs/promises";
 import { CHUNK_SIZE, type EvtxItem, problem, readChunk } from "./chunk.js";
 import { checkFileHeader, FILE_HEADER_SIZE } from "./file-header.js";
