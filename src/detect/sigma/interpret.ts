@@ -41,6 +41,7 @@ function globMatch(tokens: readonly ({ text: string } | "*" | "?")[], s: string)
         cur[j] = prev[j - 1]! && (tok === "?" || chars[j - 1] === tok.char);
     }
     prev = cur;
+    if (!prev.includes(true)) return false; // no prefix of s matches: nothing later can
   }
   return prev[chars.length]!;
 }

@@ -119,14 +119,15 @@ export function loadRules(paths: readonly string[], options: LoadOptions = {}): 
     let global: Plain | undefined;
     let previous: Plain | undefined;
     for (const doc of docs) {
-      const docLine = lc.linePos(doc.range[0]).line;
+      // the document's first line of content, not its `---` marker
+      const docLine = lc.linePos(doc.contents?.range[0] ?? doc.range[0]).line;
       if (doc.errors.length > 0) {
         documents++;
         failed++;
         for (const e of doc.errors) {
           errors.push({
             path,
-            line: e.linePos?.[0]?.line ?? docLine,
+            line: e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line,
             code: "yaml-syntax",
             message: e.message.split("\n")[0]!,
           });
