@@ -82,10 +82,6 @@ export class DetectionEngine {
     }));
   }
 
-  get rules(): readonly DetectionRule[] {
-    return this.active.map((a) => a.rule);
-  }
-
   private route(rules: readonly ActiveRule[]): Route {
     return { rules, prefilter: this.usePrefilter ? new Prefilter(rules.map((r) => r.necessary)) : undefined };
   }

@@ -4,13 +4,7 @@
 import type { EventOrigin, JsonObject, MappedEvent } from "../core/index.js";
 import { readEventFile } from "../ingest/readers/index.js";
 import { DetectionEngine, type Evaluator } from "./engine.js";
-import {
-  applyPipeline,
-  detectPipeline,
-  identityMapping,
-  type Pipeline,
-  pipelineByName,
-} from "./mappings/index.js";
+import { applyPipeline, detectPipeline, identityMapping, type Pipeline } from "./mappings/index.js";
 import type { CorrelationRule, DetectionRule, Level } from "./sigma/ast.js";
 import { LEVELS } from "./sigma/ast.js";
 import { type BaseMatch, type CorrelationMatch, Correlator } from "./sigma/correlation.js";
@@ -83,8 +77,6 @@ export function mapEvent(
   last.p = p;
   return applyPipeline(p, event);
 }
-
-export { pipelineByName };
 
 /** Hunts over files; yields hits as they are found, then the correlation hits at the end. */
 export async function* hunt(

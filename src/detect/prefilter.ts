@@ -5,6 +5,7 @@
 
 import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier } from "./sigma/ast.js";
 import type { EventView } from "./sigma/compile.js";
+import { escapeRegExp } from "./sigma/pattern.js";
 import { SubstringSet } from "./substrings.js";
 
 /** The pseudo-field of keyword (field-less) values: any value of the event. */
@@ -99,7 +100,8 @@ interface FieldIndex {
   readonly exact: Map<string, number[]>;
   readonly contains: SubstringSet | undefined;
   readonly containsRules: number[][];
-  readonly needleTexts: string[];
+  /** ANY_VALUE only: one case-insensitive alternation of the keyword needles. */
+  readonly anyValue: RegExp | undefined;
 }
 
 /**
@@ -133,33 +135,22 @@ export class Prefilter {
       }
     });
     for (const [field, f] of byField) {
-      const set = f.needles.size > 0 ? new SubstringSet() : undefined;
+      const anyValue = field === ANY_VALUE;
+      const set = f.needles.size > 0 && !anyValue ? new SubstringSet() : undefined;
       const containsRules: number[][] = [];
       for (const [needle, rules] of f.needles) {
         set?.add(needle, containsRules.length);
         containsRules.push(rules);
       }
+      const needles = [...f.needles.keys()].sort((a, b) => b.length - a.length);
       this.fields.push({
         field,
         exact: f.exact,
         contains: set,
         containsRules,
-        needleTexts: [...f.needles.keys()],
+        anyValue: anyValue ? new RegExp(needles.map(escapeRegExp).join("|"), "i") : undefined,
       });
     }
-  }
-
-  private keywordRe: RegExp | undefined;
-
-  private keywordRegex(f: FieldIndex): RegExp {
-    if (!this.keywordRe) {
-      const needles = [...new Set(f.needleTexts)].sort((a, b) => b.length - a.length);
-      this.keywordRe = new RegExp(
-        needles.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"),
-        "i",
-      );
-    }
-    return this.keywordRe;
   }
 
   get alwaysEvaluated(): number {
@@ -181,12 +172,13 @@ export class Prefilter {
     };
     mark(this.always);
     for (const f of this.fields) {
-      if (f.field === ANY_VALUE) {
+      const anyValue = f.anyValue;
+      if (anyValue) {
         // one native case-insensitive alternation over the raw values; on a hit, all keyword rules
         // become candidates (few rules have keywords, and their own matcher decides)
-        const re = this.keywordRegex(f);
-        if (ev.keywordTexts(false).some((text) => re.test(text)))
+        if (ev.keywordTexts(false).some((text) => anyValue.test(text))) {
           for (const rules of f.containsRules) mark(rules);
+        }
         continue;
       }
       const raw = ev.raw(f.field);

@@ -3,11 +3,14 @@
 
 import type { JsonObject, JsonValue } from "../../core/index.js";
 import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTest } from "./ast.js";
+import { escapeRegExp } from "./pattern.js";
 import { compileRuleRegex } from "./regex.js";
 import {
+  compareHolds,
   getField,
   inNetwork,
   leafTexts,
+  modeHolds,
   parseCidr,
   parseTime,
   scalarNumber,
@@ -55,8 +58,6 @@ export class EventView {
 
 type TextTest = (s: string) => boolean;
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /** A string test for a pattern; the subject is already lower-cased unless `cased`. */
 export function compilePattern(pattern: Pattern, cased: boolean): TextTest {
   const parts = pattern.parts.map((p) =>
@@ -94,7 +95,7 @@ export function compilePattern(pattern: Pattern, cased: boolean): TextTest {
   const src = parts
     .map((p) =>
       p.kind === "text"
-        ? escapeRe(p.text)
+        ? escapeRegExp(p.text)
         : p.kind === "any"
           ? ".*"
           : p.kind === "one"
@@ -134,19 +135,11 @@ function compileTest(test: ValueTest): ScalarTest {
     }
     case "compare": {
       const { op, value } = test;
-      const cmp =
-        op === "lt"
-          ? (n: number) => n < value
-          : op === "lte"
-            ? (n: number) => n <= value
-            : op === "gt"
-              ? (n: number) => n > value
-              : (n: number) => n >= value;
       return {
         lowered: false,
         run: (_t, raw) => {
           const n = scalarNumber(raw);
-          return n !== undefined && cmp(n);
+          return n !== undefined && compareHolds(op, n, value);
         },
       };
     }
@@ -157,13 +150,7 @@ function compileTest(test: ValueTest): ScalarTest {
         run: (t, _raw, ev) => {
           const other = cased ? scalarText(ev.raw(field)) : ev.lower(field);
           if (t === undefined || other === undefined) return false;
-          return mode === "equals"
-            ? t === other
-            : mode === "contains"
-              ? t.includes(other)
-              : mode === "startswith"
-                ? t.startsWith(other)
-                : t.endsWith(other);
+          return modeHolds(mode, t, other);
         },
       };
     }

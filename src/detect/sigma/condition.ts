@@ -2,6 +2,7 @@
 // Precedence, least to most binding: or, and, not, x of, ( ).
 
 import type { ConditionExpr } from "./ast.js";
+import { escapeRegExp } from "./pattern.js";
 
 export interface ConditionProblem {
   readonly code: string;
@@ -32,12 +33,7 @@ const KEYWORDS = new Set(["and", "or", "not", "of", "them"]);
 
 /** A glob of identifier names: `*` is any run of characters. */
 export function nameMatches(pattern: string, name: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .split("*")
-      .map((s) => s.replace(/[.+?^${}()|[\]\\-]/g, "\\$&"))
-      .join(".*")}$`,
-  );
+  const re = new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
   return re.test(name);
 }
 

@@ -6,8 +6,8 @@
 // and value_avg are judged when the group's window closes (a later match or `flush`/`advance`).
 
 import type { JsonObject, JsonValue } from "../../core/index.js";
-import type { CorrelationRule, CountOp } from "./ast.js";
-import { getField, scalarNumber, scalarText } from "./values.js";
+import type { CorrelationRule } from "./ast.js";
+import { compareHolds, getField, scalarNumber, scalarText } from "./values.js";
 
 /** A match of a base rule (or of a correlation, for chains) handed to the correlator. */
 export interface BaseMatch {
@@ -38,19 +38,6 @@ interface GroupState {
   /** temporal_ordered: for each step, the latest chain start that reached it. */
   progress: (number | undefined)[];
 }
-
-const holds = (op: CountOp, a: number, b: number) =>
-  op === "gt"
-    ? a > b
-    : op === "gte"
-      ? a >= b
-      : op === "lt"
-        ? a < b
-        : op === "lte"
-          ? a <= b
-          : op === "eq"
-            ? a === b
-            : a !== b;
 
 export class Correlator {
   private readonly state = new Map<string, Map<string, GroupState>>();
@@ -204,12 +191,12 @@ export class Correlator {
     if (g.entries.length === 0) return undefined;
     const n = this.measure(c, g);
     const bounds = c.condition?.bounds ?? [];
+    // temporal types without a condition need every referenced rule; the others always have one
+    const temporal = c.type === "temporal" || c.type === "temporal_ordered";
     const ok =
-      c.type === "temporal" || c.type === "temporal_ordered"
-        ? bounds.length === 0
-          ? n === c.ruleIds.length && n > 0
-          : bounds.every((b) => holds(b.op, n, b.value))
-        : bounds.every((b) => holds(b.op, n, b.value));
+      temporal && bounds.length === 0
+        ? n === c.ruleIds.length && n > 0
+        : bounds.every((b) => compareHolds(b.op, n, b.value));
     if (!ok) return undefined;
     return { rule: c, group: g.group, count: n, first: g.entries[0]!.time, last: g.entries.at(-1)!.time };
   }

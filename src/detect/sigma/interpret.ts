@@ -6,9 +6,11 @@ import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTes
 import { WINDASH_CHARS } from "./pattern.js";
 import { compileRuleRegex } from "./regex.js";
 import {
+  compareHolds,
   getField,
   inNetwork,
   leafTexts,
+  modeHolds,
   parseCidr,
   parseTime,
   scalarNumber,
@@ -87,26 +89,14 @@ function testScalar(test: ValueTest, value: JsonValue | undefined, event: JsonOb
     case "compare": {
       const n = scalarNumber(value);
       if (n === undefined) return false;
-      return test.op === "lt"
-        ? n < test.value
-        : test.op === "lte"
-          ? n <= test.value
-          : test.op === "gt"
-            ? n > test.value
-            : n >= test.value;
+      return compareHolds(test.op, n, test.value);
     }
     case "fieldref": {
       const a = scalarText(value);
       const b = scalarText(getField(event, test.field));
       if (a === undefined || b === undefined) return false;
       const [x, y] = test.cased ? [a, b] : [a.toLowerCase(), b.toLowerCase()];
-      return test.mode === "equals"
-        ? x === y
-        : test.mode === "contains"
-          ? x.includes(y)
-          : test.mode === "startswith"
-            ? x.startsWith(y)
-            : x.endsWith(y);
+      return modeHolds(test.mode, x, y);
     }
     case "time": {
       const ms = parseTime(value);

@@ -102,3 +102,6 @@ export function literalOf(pattern: Pattern): string | undefined {
 }
 
 export const WINDASH_CHARS = ["-", "/", "\u2013", "\u2014", "\u2015"] as const;
+
+/** Escapes every regex metacharacter, so the text matches itself literally. */
+export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");

@@ -2,7 +2,7 @@
 // strings (numbers equal their string form), numbers, IP addresses and date parts.
 
 import type { JsonObject, JsonValue } from "../../core/index.js";
-import type { TimePart } from "./ast.js";
+import type { CountOp, MatchMode, TimePart } from "./ast.js";
 
 /** The value of a field: the key as written, else a dotted path into nested objects. */
 export function getField(event: JsonObject, field: string): JsonValue | undefined {
@@ -23,7 +23,6 @@ export function getField(event: JsonObject, field: string): JsonValue | undefine
         consumed = dot;
         break;
       }
-      if (dot === -1) break;
     }
     if (consumed < 0) return undefined;
     cur = next;
@@ -153,5 +152,37 @@ export function timePart(ms: number, part: TimePart): number {
       return d.getUTCMonth() + 1;
     case "year":
       return d.getUTCFullYear();
+  }
+}
+
+/** `a op b` for the numeric operators of modifiers (lt..gte) and correlation conditions (also eq, neq). */
+export function compareHolds(op: CountOp, a: number, b: number): boolean {
+  switch (op) {
+    case "lt":
+      return a < b;
+    case "lte":
+      return a <= b;
+    case "gt":
+      return a > b;
+    case "gte":
+      return a >= b;
+    case "eq":
+      return a === b;
+    case "neq":
+      return a !== b;
+  }
+}
+
+/** Whether `text` relates to `other` as a match mode says (equal, contains, starts or ends with it). */
+export function modeHolds(mode: MatchMode, text: string, other: string): boolean {
+  switch (mode) {
+    case "equals":
+      return text === other;
+    case "contains":
+      return text.includes(other);
+    case "startswith":
+      return text.startsWith(other);
+    case "endswith":
+      return text.endsWith(other);
   }
 }
