@@ -235,6 +235,16 @@ describe("arrays and nested objects", () => {
     assert.equal(getField({ a: { b: 2 } }, "a.c"), undefined);
     assert.equal(getField({ a: null }, "a"), null);
   });
+  test("getField sees own keys only, never Object.prototype members", () => {
+    assert.equal(getField({}, "constructor"), undefined);
+    assert.equal(getField({ a: {} }, "a.toString"), undefined);
+    assert.equal(getField({ constructor: "x" }, "constructor"), "x");
+  });
+  test("exists and null on a field named like a prototype member", () =>
+    golden("sel:\n  constructor|exists: true\ncondition: sel", [
+      [{}, false],
+      [{ constructor: "x" }, true],
+    ]));
   test("parseIp", () => {
     assert.equal(parseIp("1.2.3.4")?.value, 0x01020304n);
     assert.equal(parseIp("::1")?.value, 1n);

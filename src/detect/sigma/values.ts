@@ -6,7 +6,8 @@ import type { CountOp, MatchMode, TimePart } from "./ast.js";
 
 /** The value of a field: the key as written, else a dotted path into nested objects. */
 export function getField(event: JsonObject, field: string): JsonValue | undefined {
-  const direct = event[field];
+  // own keys only: "constructor" or "toString" must not find Object.prototype's members
+  const direct = Object.hasOwn(event, field) ? event[field] : undefined;
   if (direct !== undefined || !field.includes(".")) return direct;
   let cur: JsonValue | undefined = event;
   let rest = field;
@@ -18,7 +19,7 @@ export function getField(event: JsonObject, field: string): JsonValue | undefine
     let consumed = -1;
     for (let dot = rest.length; dot > 0; dot = rest.lastIndexOf(".", dot - 1)) {
       const key = rest.slice(0, dot);
-      if (key in obj) {
+      if (Object.hasOwn(obj, key)) {
         next = obj[key];
         consumed = dot;
         break;
