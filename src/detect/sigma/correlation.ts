@@ -39,6 +39,21 @@ interface GroupState {
   progress: (number | undefined)[];
 }
 
+/** The correlator's open windows as JSON (see `Correlator.snapshot`). */
+export interface CorrelatorSnapshot {
+  readonly version: 1;
+  readonly rules: Record<
+    string,
+    {
+      key: string;
+      group: Record<string, JsonValue>;
+      start: number;
+      entries: { time: number; ruleId: string; value: JsonValue; has: boolean }[];
+      progress: (number | null)[];
+    }[]
+  >;
+}
+
 export class Correlator {
   private readonly state = new Map<string, Map<string, GroupState>>();
   private readonly byRule = new Map<string, CorrelationRule[]>();
@@ -107,6 +122,51 @@ export class Correlator {
       }
     }
     return out;
+  }
+
+  /**
+   * The open windows as plain JSON, so a node can commit them with its detection cursor and resume
+   * after a restart. Windows of correlation rules that no longer exist are dropped on restore.
+   */
+  snapshot(): CorrelatorSnapshot {
+    const rules: CorrelatorSnapshot["rules"] = {};
+    for (const [id, groups] of this.state) {
+      if (groups.size === 0) continue;
+      rules[id] = [...groups].map(([key, g]) => ({
+        key,
+        group: g.group,
+        start: g.start,
+        entries: g.entries.map((e) => ({
+          time: e.time,
+          ruleId: e.ruleId,
+          value: e.value ?? null,
+          has: e.value !== undefined,
+        })),
+        progress: g.progress.map((p) => p ?? null),
+      }));
+    }
+    return { version: 1, rules };
+  }
+
+  /** Loads windows saved by `snapshot` (replacing the current ones of the same rules). */
+  restore(snapshot: CorrelatorSnapshot): void {
+    for (const [id, groups] of Object.entries(snapshot.rules)) {
+      const target = this.state.get(id);
+      if (!target) continue;
+      target.clear();
+      for (const g of groups) {
+        target.set(g.key, {
+          group: g.group,
+          start: g.start,
+          entries: g.entries.map((e) => ({
+            time: e.time,
+            ruleId: e.ruleId,
+            value: e.has ? e.value : undefined,
+          })),
+          progress: g.progress.map((p) => p ?? undefined),
+        });
+      }
+    }
   }
 
   /** End of input: judges every open window. */
