@@ -1,0 +1,143 @@
+// The queue at scale: NATS JetStream. Ingest publishes chunks of records (file storage, awaited
+// PubAcks, a msgID per chunk so a retried publish is stored once); detect workers share one
+// durable pull consumer, so adding workers spreads the chunks between them.
+import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream";
+import { connect, type NatsConnection, nanos } from "@nats-io/transport-node";
+import type { ConsumedBatch, EventQueue, QueueConsumer } from "./port.js";
+import { decodeRecord, encodeRecord, type QueuedEvent } from "./record.js";
+
+/** Chunks stay well under NATS's default 1 MiB max payload. */
+const CHUNK_BYTES = 512 * 1024;
+const CONSUMER = "detect";
+
+export interface JetStreamOptions {
+  readonly url: string;
+  readonly stream: string;
+  readonly nodeId: string;
+  /** How long a delivered chunk may stay unacknowledged before redelivery. */
+  readonly ackWaitMs?: number;
+}
+
+export class JetStreamQueue implements EventQueue {
+  readonly kind = "jetstream";
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly opts: JetStreamOptions,
+    private readonly subject: string,
+  ) {}
+
+  static async open(opts: JetStreamOptions): Promise<JetStreamQueue> {
+    const nc = await connect({ servers: opts.url, name: `corridor-${opts.nodeId}` });
+    const jsm = await jetstreamManager(nc);
+    const subject = `corridor.${opts.nodeId}.events`;
+    try {
+      await jsm.streams.info(opts.stream);
+    } catch {
+      await jsm.streams.add({
+        name: opts.stream,
+        subjects: [subject],
+        storage: StorageType.File,
+        retention: RetentionPolicy.Workqueue,
+        duplicate_window: nanos(120_000),
+      });
+    }
+    try {
+      await jsm.consumers.info(opts.stream, CONSUMER);
+    } catch {
+      await jsm.consumers.add(opts.stream, {
+        durable_name: CONSUMER,
+        ack_policy: AckPolicy.Explicit,
+        ack_wait: nanos(opts.ackWaitMs ?? 30_000),
+        filter_subject: subject,
+      });
+    }
+    return new JetStreamQueue(nc, opts, subject);
+  }
+
+  async publish(events: readonly QueuedEvent[]): Promise<void> {
+    const js = jetstream(this.nc);
+    const chunks: string[][] = [];
+    let cur: string[] = [];
+    let size = 0;
+    for (const e of events) {
+      const line = encodeRecord(e);
+      if (size + line.length > CHUNK_BYTES && cur.length > 0) {
+        chunks.push(cur);
+        cur = [];
+        size = 0;
+      }
+      cur.push(line);
+      size += line.length + 1;
+    }
+    if (cur.length > 0) chunks.push(cur);
+    const enc = new TextEncoder();
+    await Promise.all(
+      chunks.map((lines, i) =>
+        js.publish(this.subject, enc.encode(lines.join("\n")), {
+          msgID: `${events[0]?.id}:${i}:${lines.length}`,
+        }),
+      ),
+    );
+  }
+
+  consume(handle: (batch: ConsumedBatch) => Promise<void>): QueueConsumer {
+    let stopped = false;
+    let messages: { stop(): void; close(): Promise<void | Error> } | undefined;
+    const dec = new TextDecoder();
+    const done = (async () => {
+      const js = jetstream(this.nc);
+      const consumer = await js.consumers.get(this.opts.stream, CONSUMER);
+      while (!stopped) {
+        const iter = await consumer.consume({ max_messages: 8 });
+        messages = iter;
+        for await (const m of iter) {
+          const events = dec
+            .decode(m.data)
+            .split("\n")
+            .filter((l) => l !== "")
+            .map(decodeRecord);
+          // keep the chunk ours while a long batch is handled
+          const keepAlive = setInterval(() => m.working(), 5_000);
+          try {
+            await handle({ events, position: undefined });
+            await m.ackAck();
+          } catch {
+            m.nak(1_000);
+          } finally {
+            clearInterval(keepAlive);
+          }
+          if (stopped) break;
+        }
+      }
+    })();
+    return {
+      stop: async () => {
+        stopped = true;
+        messages?.stop();
+        await done.catch(() => undefined);
+      },
+      idle: async () => {
+        for (;;) {
+          if ((await this.lag()) === 0) return;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      },
+    };
+  }
+
+  async lag(): Promise<number> {
+    const jsm = await jetstreamManager(this.nc);
+    const info = await jsm.consumers.info(this.opts.stream, CONSUMER);
+    return info.num_pending + info.num_ack_pending;
+  }
+
+  /** Drops the stream (tests and benchmarks that want a fresh queue). */
+  async destroy(): Promise<void> {
+    const jsm = await jetstreamManager(this.nc);
+    await jsm.streams.delete(this.opts.stream).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.nc.drain();
+  }
+}
