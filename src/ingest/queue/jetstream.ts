@@ -82,7 +82,7 @@ export class JetStreamQueue implements EventQueue {
 
   consume(handle: (batch: ConsumedBatch) => Promise<void>): QueueConsumer {
     let stopped = false;
-    let messages: { stop(): void; close(): Promise<void | Error> } | undefined;
+    let messages: { stop(): void } | undefined;
     const dec = new TextDecoder();
     const done = (async () => {
       const js = jetstream(this.nc);

@@ -16,7 +16,12 @@ export function encodeRecord(r: QueuedEvent): string {
 /** Decodes a record written by encodeRecord; a record that is not one is a broken log, a bug. */
 export function decodeRecord(text: string): QueuedEvent {
   const r = JSON.parse(text) as QueuedEvent;
-  if (typeof r.id !== "string" || typeof r.source !== "string" || typeof r.event !== "object" || r.event === null) {
+  if (
+    typeof r.id !== "string" ||
+    typeof r.source !== "string" ||
+    typeof r.event !== "object" ||
+    r.event === null
+  ) {
     throw new Error(`not a queued event record: ${text.slice(0, 120)}`);
   }
   return r;
