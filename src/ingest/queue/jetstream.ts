@@ -88,7 +88,7 @@ export class JetStreamQueue implements EventQueue {
       const js = jetstream(this.nc);
       const consumer = await js.consumers.get(this.opts.stream, CONSUMER);
       while (!stopped) {
-        const iter = await consumer.consume({ max_messages: 8 });
+        const iter = await consumer.consume({ max_messages: 1 });
         messages = iter;
         for await (const m of iter) {
           const events = dec
