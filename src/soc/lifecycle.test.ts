@@ -95,8 +95,13 @@ describe("incident lifecycle", () => {
     const reachable = (from: IncidentStatus): Set<IncidentStatus> => {
       const seen = new Set<IncidentStatus>([from]);
       const todo = [from];
-      while (todo.length)
-        for (const e of nextStatuses(todo.pop()!)) if (!seen.has(e.to)) seen.add(e.to), todo.push(e.to);
+      while (todo.length) {
+        for (const e of nextStatuses(todo.pop()!)) {
+          if (seen.has(e.to)) continue;
+          seen.add(e.to);
+          todo.push(e.to);
+        }
+      }
       return seen;
     };
     for (const s of INCIDENT_STATUSES) assert.ok(reachable(s).has("closed"), s);

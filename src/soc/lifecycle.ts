@@ -70,9 +70,7 @@ export interface Transition {
 }
 
 /** The statuses reachable from `from`, with what each change needs (for the console's buttons). */
-export function nextStatuses(
-  from: IncidentStatus,
-): readonly {
+export function nextStatuses(from: IncidentStatus): readonly {
   readonly to: IncidentStatus;
   readonly needs: Needs;
   readonly resolutions?: readonly Resolution[];
