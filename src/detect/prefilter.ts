@@ -3,6 +3,7 @@
 // rules without such a condition are always evaluated. Sound by construction: a rule that matches
 // always satisfies its necessary condition, and the differential tests check the whole engine.
 
+import type { JsonValue } from "../core/index.js";
 import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier } from "./sigma/ast.js";
 import type { EventView } from "./sigma/compile.js";
 import { escapeRegExp } from "./sigma/pattern.js";
@@ -59,6 +60,13 @@ function predicateAtoms(p: FieldPredicate): Necessary {
   return atoms;
 }
 
+/**
+ * The length of the shortest needle: a shorter value cannot hold one once lower-cased, as
+ * toLowerCase lengthens only U+0130 ("i\u0307"), and only a needle with U+0307 could use that.
+ */
+const shortest = (needles: readonly string[]): number =>
+  needles.some((n) => n.includes("\u0307")) ? 0 : Math.min(...needles.map((n) => n.length));
+
 /** How weak a set of alternatives is: short needles and many alternatives filter little. */
 const weakness = (atoms: readonly Atom[]) =>
   atoms.reduce((s, a) => s + 1 / (a.needle.length + (a.exact ? 4 : 0)), 0);
@@ -100,8 +108,10 @@ interface FieldIndex {
   readonly exact: Map<string, number[]>;
   readonly contains: SubstringSet | undefined;
   readonly containsRules: number[][];
-  /** ANY_VALUE only: one case-insensitive alternation of the keyword needles. */
-  readonly anyValue: RegExp | undefined;
+  /** ANY_VALUE only: does a value hold a keyword needle? */
+  readonly anyValue: ((text: string) => boolean) | undefined;
+  /** The length of the shortest contains-needle: shorter values cannot hold any. */
+  readonly shortest: number;
 }
 
 /**
@@ -113,6 +123,8 @@ export class Prefilter {
   private readonly always: number[] = [];
   private readonly stamp: Int32Array;
   private epoch = 0;
+  /** Scratch list of the needle ids found in one value. */
+  private readonly found: number[] = [];
 
   constructor(necessary: readonly Necessary[]) {
     this.stamp = new Int32Array(necessary.length);
@@ -148,7 +160,8 @@ export class Prefilter {
         exact: f.exact,
         contains: set,
         containsRules,
-        anyValue: anyValue ? new RegExp(needles.map(escapeRegExp).join("|"), "i") : undefined,
+        anyValue: anyValue ? keywordScan(needles) : undefined,
+        shortest: shortest(needles),
       });
     }
   }
@@ -171,12 +184,13 @@ export class Prefilter {
       }
     };
     mark(this.always);
+    const found = this.found;
     for (const f of this.fields) {
       const anyValue = f.anyValue;
       if (anyValue) {
         // one native case-insensitive alternation over the raw values; on a hit, all keyword rules
         // become candidates (few rules have keywords, and their own matcher decides)
-        if (ev.keywordTexts(false).some((text) => anyValue.test(text))) {
+        if (someLeaf(ev.fields, f.shortest, anyValue)) {
           for (const rules of f.containsRules) mark(rules);
         }
         continue;
@@ -189,13 +203,74 @@ export class Prefilter {
         for (const rules of f.containsRules) mark(rules);
         continue;
       }
-      const v = ev.lower(f.field);
-      if (v === undefined) continue;
-      const exact = f.exact.get(v);
-      if (exact) mark(exact);
-      f.contains?.search(v, (id) => mark(f.containsRules[id]!));
+      if (f.exact.size > 0) {
+        const exact = f.exact.get(ev.lower(f.field)!);
+        if (exact) mark(exact);
+      }
+      const contains = f.contains;
+      if (contains === undefined || (typeof raw === "string" && raw.length < f.shortest)) continue;
+      found.length = 0;
+      // ASCII text is scanned as it is; other text lower-cased by the book
+      if (typeof raw !== "string" || !contains.collect(raw, found, true)) {
+        found.length = 0;
+        contains.collect(ev.lower(f.field)!, found);
+      }
+      for (let i = 0; i < found.length; i++) mark(f.containsRules[found[i]!]!);
     }
     if (out.length > 1) out.sort((a, b) => a - b);
     return out;
   }
+}
+
+/**
+ * The characters where a case-insensitive RegExp and toLowerCase disagree: toLowerCase turns them
+ * into something (or a length) that `/i` does not equate with them (U+212A KELVIN SIGN becomes
+ * "k", U+0130 becomes "i\u0307"), plus all surrogates (astral letters have cases too).
+ */
+function caseTraps(): string {
+  const canonical = (c: string) => {
+    // what a non-unicode `/i` compares (ECMA-262 Canonicalize)
+    const u = c.toUpperCase();
+    return u.length !== 1 || (c.charCodeAt(0) >= 128 && u.charCodeAt(0) < 128) ? c : u;
+  };
+  let traps = "";
+  for (let code = 0x80; code <= 0xffff; code++) {
+    if (code === 0xd800) code = 0xe000;
+    const c = String.fromCharCode(code);
+    const l = c.toLowerCase();
+    if (l.length !== 1 || canonical(c) !== canonical(l)) traps += `\\u${code.toString(16).padStart(4, "0")}`;
+  }
+  return `[${traps}\\ud800-\\udfff]`;
+}
+
+let traps: string | undefined;
+
+/**
+ * A test "the lower-cased text contains one of these needles" that mostly runs one native
+ * case-insensitive alternation on the text as it is. `/i` agrees with toLowerCase except on a few
+ * characters (caseTraps), so those also make the first regex match, and the needles are then
+ * sought in the lower-cased text.
+ */
+export function keywordScan(needles: readonly string[]): (text: string) => boolean {
+  traps ??= caseTraps();
+  const alternation = needles.map(escapeRegExp).join("|");
+  const quick = new RegExp(`${alternation}|${traps}`, "i");
+  const exact = new RegExp(alternation);
+  return (text) => quick.test(text) && exact.test(text.toLowerCase());
+}
+
+/** Does some scalar leaf of `v` (as leafTexts lists them) of at least `min` characters pass `re`? */
+function someLeaf(v: JsonValue, min: number, re: (text: string) => boolean): boolean {
+  if (typeof v === "string") return v.length >= min && re(v);
+  if (typeof v === "number" || typeof v === "boolean") {
+    const s = String(v);
+    return s.length >= min && re(s);
+  }
+  if (v === null) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (someLeaf(v[i]!, min, re)) return true;
+    return false;
+  }
+  for (const k in v) if (Object.hasOwn(v, k) && someLeaf(v[k]!, min, re)) return true;
+  return false;
 }

@@ -32,6 +32,8 @@ export class SubstringSet {
   private delta: Int32Array = new Int32Array(0);
   private width = 1;
   private ascii: Int32Array = new Int32Array(128);
+  /** `ascii` with A-Z read as a-z. */
+  private folded: Int32Array = new Int32Array(128);
   private other = new Map<number, number>();
   private hasOut: Uint8Array = new Uint8Array(0);
 
@@ -70,23 +72,45 @@ export class SubstringSet {
         order.push(next);
       }
     }
+    this.folded = this.ascii.slice();
+    for (let c = 65; c <= 90; c++) this.folded[c] = this.ascii[c + 32]!;
     this.hasOut = Uint8Array.from(this.out, (o) => (o.length > 0 ? 1 : 0));
     this.built = true;
   }
 
-  /** Calls `hit(id)` for every needle found in `text` (an id may be reported more than once). */
-  search(text: string, hit: (id: number) => void): void {
+  /**
+   * Appends to `out` the id of every needle found in `text` (an id may appear more than once).
+   * With `fold`, `text` need not be lower-cased: ASCII letters are folded while scanning, and the
+   * scan gives up (returns false, `out` partly filled) at the first non-ASCII character, whose
+   * lower case only String.prototype.toLowerCase knows exactly; the caller then scans the
+   * lower-cased text.
+   */
+  collect(text: string, out: number[], fold = false): boolean {
     if (!this.built) this.build();
     const delta = this.delta;
     const width = this.width;
     const hasOut = this.hasOut;
+    const ascii = fold ? this.folded : this.ascii;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
-      s = delta[s * width + this.symbol(text.charCodeAt(i))]!;
+      const c = text.charCodeAt(i);
+      let a: number;
+      if (c < 128) a = ascii[c]!;
+      else if (fold) return false;
+      else a = this.other.get(c) ?? 0;
+      s = delta[s * width + a]!;
       if (hasOut[s] === 1) {
         const found = this.out[s]!;
-        for (let k = 0; k < found.length; k++) hit(found[k]!);
+        for (let k = 0; k < found.length; k++) out.push(found[k]!);
       }
     }
+    return true;
+  }
+
+  /** Calls `hit(id)` for every needle found in `text` (an id may be reported more than once). */
+  search(text: string, hit: (id: number) => void): void {
+    const out: number[] = [];
+    this.collect(text, out);
+    for (const id of out) hit(id);
   }
 }

@@ -1,6 +1,6 @@
 // Turns a validated (and `extends`-resolved) mapping spec into closures: the per-event path does
 // table lookups and the few condition tests that an index leaves, nothing is parsed per event.
-import type { JsonObject, LogSource, MappedEvent } from "../../core/index.js";
+import type { JsonObject, JsonValue, LogSource, MappedEvent } from "../../core/index.js";
 import { type CompiledCondition, compileConditions, SERVICE_KEY, type Test } from "./conditions.js";
 import { compileFields, compileFlatten, type FieldStep } from "./fields.js";
 import { buildRuleIndex, type RuleIndex } from "./index-rules.js";
@@ -56,6 +56,21 @@ const makeLogSource = (
   return Object.freeze(ls);
 };
 
+/** A mapped event whose time is read only when asked for: matching rules never needs it. */
+class TimedEvent implements MappedEvent {
+  private parsed: number | undefined | null = null;
+  constructor(
+    readonly fields: JsonObject,
+    readonly logsource: LogSource,
+    private readonly getTime: (f: JsonObject) => JsonValue | undefined,
+  ) {}
+
+  get time(): number | undefined {
+    if (this.parsed === null) this.parsed = parseTime(this.getTime(this.fields));
+    return this.parsed;
+  }
+}
+
 export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
   const steps: FieldStep[] = [];
   for (const f of spec.flatten ?? []) steps.push(compileFlatten(f.path, f.leaves ?? false));
@@ -105,7 +120,8 @@ export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
   };
 
   const apply = (event: JsonObject): MappedEvent => {
-    const fields: JsonObject = Object.assign({}, event);
+    // a spread copies a parsed object much faster than Object.assign (own enumerable keys alike)
+    const fields: JsonObject = { ...event };
     for (const step of steps) step(fields);
     let service = serviceOf(fields);
     for (const r of serviceRules) {
@@ -119,7 +135,7 @@ export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
     for (const r of matched) r.fields?.(fields);
     const logsource = logsourceFor(service);
     matched.length = 0;
-    return { fields, logsource, time: getTime ? parseTime(getTime(fields)) : undefined };
+    return getTime ? new TimedEvent(fields, logsource, getTime) : { fields, logsource, time: undefined };
   };
 
   const recognise: Test | undefined = spec.recognise ? compileConditions(spec.recognise).test : undefined;

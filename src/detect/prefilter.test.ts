@@ -1,0 +1,115 @@
+// The prefilter's fast paths against plain definitions: the folding substring scan and the keyword
+// regex against toLowerCase + includes, and the prefiltered engine against the reference
+// interpreter on generated events full of case traps (Kelvin sign, dotted I, final sigma, ®).
+
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import fc from "fast-check";
+import type { JsonObject, LogSource } from "../core/index.js";
+import { DetectionEngine } from "./engine.js";
+import { keywordScan } from "./prefilter.js";
+import { loadYaml } from "./sigma/test-support.js";
+import { SubstringSet } from "./substrings.js";
+
+/** Characters where case folding is easy to get wrong, among plain ones. */
+const TRICKY = [
+  "a",
+  "k",
+  "i",
+  "s",
+  "K",
+  "I",
+  "S",
+  ":",
+  "\\",
+  "\u212a",
+  "\u0130",
+  "\u0307",
+  "\u03a3",
+  "\u03c3",
+];
+const MORE = ["\u00ae", "\u00c5", "\u00e5", "\u212b", "\u1e9e", "\u00df", "\ud801\udc00", "\u0131", "\u017f"];
+const char = fc.constantFrom(...TRICKY, ...MORE);
+const text = fc.array(char, { maxLength: 12 }).map((cs) => cs.join(""));
+const needle = text.filter((s) => s.length > 0).map((s) => s.toLowerCase());
+
+const contains = (t: string, needles: readonly string[]) => needles.some((n) => t.toLowerCase().includes(n));
+
+describe("case folding assumptions", () => {
+  test("toLowerCase lengthens only U+0130 (the prefilter's length skip relies on it)", () => {
+    for (let code = 0; code <= 0x10ffff; code++) {
+      if (code >= 0xd800 && code < 0xe000) continue;
+      const c = String.fromCodePoint(code);
+      if (c.toLowerCase().length > c.length) assert.equal(code, 0x130, `U+${code.toString(16)}`);
+    }
+  });
+});
+
+describe("SubstringSet", () => {
+  test("collect (folding or not) finds exactly the needles toLowerCase + includes finds", () => {
+    fc.assert(
+      fc.property(fc.array(needle, { minLength: 1, maxLength: 6 }), text, (needles, t) => {
+        const set = new SubstringSet();
+        for (const [i, n] of needles.entries()) set.add(n, i);
+        const expected = needles.flatMap((n, i) => (t.toLowerCase().includes(n) ? [i] : []));
+        const lowered: number[] = [];
+        set.collect(t.toLowerCase(), lowered);
+        assert.deepEqual([...new Set(lowered)].sort(), expected);
+        const folded: number[] = [];
+        if (set.collect(t, folded, true)) assert.deepEqual([...new Set(folded)].sort(), expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("keywordScan", () => {
+  test("agrees with toLowerCase + includes", () => {
+    fc.assert(
+      fc.property(fc.array(needle, { minLength: 1, maxLength: 6 }), text, (needles, t) => {
+        assert.equal(keywordScan(needles)(t), contains(t, needles));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  test("finds a needle in text that differs from it only by a Kelvin sign or a dotted I", () => {
+    assert.equal(keywordScan(["kiwi"])("\u212aiwi"), true);
+    assert.equal(keywordScan(["mi"])("M\u0130"), true);
+    assert.equal(keywordScan(["mimi"])("M\u0130M\u0130"), false);
+  });
+});
+
+const RULES = ["k\u212ai", "si:", "\\\\sekurlsa", "\u03c3\u03c3", "i\u0307k"];
+const rulesYaml = RULES.map(
+  (n, i) =>
+    `title: kw ${i}\nid: kw-${i}\nlogsource:\n  product: windows\ndetection:\n  keywords:\n    - '${n}'\n  condition: keywords\n---\n` +
+    `title: field ${i}\nid: field-${i}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    CommandLine|contains: '${n}'\n  condition: sel\n---\n` +
+    `title: exact ${i}\nid: exact-${i}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    Image: '${n}'\n  condition: sel\n`,
+).join("---\n");
+
+describe("prefiltered engine", () => {
+  test("gives the reference interpreter's hits on generated events", () => {
+    const r = loadYaml({ "rules.yml": rulesYaml });
+    assert.deepEqual(r.report.errors, []);
+    const compiled = new DetectionEngine(r, { evaluator: "compiled" });
+    const interpreted = new DetectionEngine(r, { evaluator: "interpreted" });
+    const logsource: LogSource = { product: "windows", categories: [] };
+    const value = fc.oneof(text, fc.integer(), fc.array(text, { maxLength: 3 }));
+    const event = fc.record(
+      { CommandLine: value, Image: value, Other: value, Nested: fc.record({ x: text }) },
+      {
+        requiredKeys: [],
+      },
+    );
+    fc.assert(
+      fc.property(event, (fields) => {
+        const e = { fields: fields as JsonObject, logsource, time: undefined };
+        assert.deepEqual(
+          compiled.match(e).map((x) => x.id),
+          interpreted.match(e).map((x) => x.id),
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
