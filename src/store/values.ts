@@ -25,11 +25,23 @@ function normaliseParam(v: unknown): unknown {
 
 /**
  * A value for a `$n::jsonb` parameter. Always pass JSON text: pg would send a JS array as a
- * PostgreSQL array literal, not JSON. NUL characters, which jsonb rejects, become U+FFFD.
+ * PostgreSQL array literal, not JSON. NUL characters, which jsonb rejects in strings and keys,
+ * become U+FFFD.
  */
 export function jsonParam(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "string" ? v.replace(/\0/g, "\uFFFD") : v));
+  const text = JSON.stringify(value);
+  // JSON.stringify writes NUL as the escape \u0000; only then is the slower scrub needed.
+  return text.includes("\\u0000") ? JSON.stringify(scrubNul(value)) : text;
+}
+
+function scrubNul(v: unknown): unknown {
+  if (typeof v === "string") return v.replace(/\0/g, "\uFFFD");
+  if (Array.isArray(v)) return v.map(scrubNul);
+  if (v !== null && typeof v === "object" && !(v instanceof Date)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(/\0/g, "\uFFFD"), scrubNul(x)]));
+  }
+  return v;
 }
 
 /** Text for a text column: PostgreSQL text cannot hold NUL. */
