@@ -68,7 +68,10 @@ test("segments rotate at segmentBytes; reopen continues the offsets; reads cross
 test("concurrent appends are group-committed and keep their order", async () => {
   const log = await SegmentLog.open(await tempDir(), { segmentBytes: 64 * 1024 });
   const results = await Promise.all(Array.from({ length: 200 }, (_, i) => log.append([`a${i}`, `b${i}`])));
-  results.forEach((r, i) => assert.deepEqual(r, { first: 2 * i, last: 2 * i + 1 }));
+  assert.deepEqual(
+    results,
+    results.map((_, i) => ({ first: 2 * i, last: 2 * i + 1 })),
+  );
   const read = await log.read(0, 1000);
   assert.deepEqual(
     read.map((r) => r.data.toString()),
