@@ -17,7 +17,11 @@ export interface Tx extends Sql {
 
 export interface Database extends Sql {
   readonly kind: "pglite" | "postgres";
-  /** Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
+  /**
+   * Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. Inside `fn`
+   * use `tx` only: on PGlite (one connection, one queue) calling the database itself from within
+   * `fn` would wait for `fn` forever. Repositories given `tx` join it (see inTransaction).
+   */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

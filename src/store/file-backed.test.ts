@@ -1,14 +1,14 @@
 // A file-backed PGlite database keeps its data across close and reopen, and is migrated once.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { appendFile, cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { it } from "node:test";
 import { appendAudit, verifyAudit } from "../audit/index.js";
-import { openDatabase } from "./database.js";
+import { openDatabase, StoreError } from "./database.js";
 import { getEvent, insertEvents } from "./events-repo.js";
 import { createIncident, getIncident } from "./incidents-repo.js";
-import { migrate } from "./migrate.js";
+import { migrate, migrationsDir } from "./migrate.js";
 import { getState, putState } from "./state-repo.js";
 
 it("keeps events, incidents, state and the audit chain across close and reopen of the data folder", async () => {
@@ -51,5 +51,22 @@ it("keeps events, incidents, state and the audit chain across close and reopen o
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+it("refuses to open a database whose applied migration file has since changed", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "corridor-pglite-"));
+  const migrations = await mkdtemp(join(tmpdir(), "corridor-migrations-"));
+  try {
+    await cp(migrationsDir(), migrations, { recursive: true });
+    await (await openDatabase({ dataDir: dir, migrations: { dir: migrations } })).close();
+    await appendFile(join(migrations, "001_soc.sql"), "\n-- an innocent-looking edit\n");
+    await assert.rejects(
+      openDatabase({ dataDir: dir, migrations: { dir: migrations } }),
+      (e: unknown) => e instanceof StoreError && e.code === "store.migration-changed",
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await rm(migrations, { recursive: true, force: true });
   }
 });
