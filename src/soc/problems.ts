@@ -35,12 +35,24 @@ const CODES: Readonly<Record<string, string>> = {
  * does not say whether a wrong type was a missing field, so it is looked up there.
  */
 export function zodProblems(error: z.ZodError, input: unknown, prefix: Path = []): Problem[] {
-  return error.issues.flatMap((issue): Problem[] => {
+  return locatedZodProblems(error, input, prefix).map((p) => p.problem);
+}
+
+/** The same, each with the issue's path as keys, for callers that map it to a source line. */
+export function locatedZodProblems(
+  error: z.ZodError,
+  input: unknown,
+  prefix: Path = [],
+): { problem: Problem; at: PropertyKey[] }[] {
+  return error.issues.flatMap((issue): { problem: Problem; at: PropertyKey[] }[] => {
     const path = [...prefix, ...issue.path];
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => {
         const where = formatPath([...path, key]);
-        return { code: "unknown-field", message: `${where}: unknown field`, path: where };
+        return {
+          problem: { code: "unknown-field", message: `${where}: unknown field`, path: where },
+          at: [...path, key],
+        };
       });
     }
     const where = formatPath(path);
@@ -49,6 +61,8 @@ export function zodProblems(error: z.ZodError, input: unknown, prefix: Path = []
       issue.code === "custom" ? (issue.params as { code?: string } | undefined)?.code : undefined;
     const code = missing ? "missing-field" : (custom ?? CODES[issue.code] ?? "invalid-value");
     const message = missing ? "required" : issue.message;
-    return [where === "" ? { code, message } : { code, message: `${where}: ${message}`, path: where }];
+    const problem: Problem =
+      where === "" ? { code, message } : { code, message: `${where}: ${message}`, path: where };
+    return [{ problem, at: path }];
   });
 }
