@@ -84,7 +84,8 @@ export class Where {
     let text = clause;
     for (const v of values) {
       this.params.push(v);
-      text = text.replace("$?", `$${this.params.length}`);
+      const n = this.params.length;
+      text = text.replace("$?", () => `$${n}`);
     }
     this.clauses.push(text);
     return this;
