@@ -51,12 +51,16 @@ export interface Route<S, P = unknown, Q = unknown, B = unknown> {
 // biome-ignore lint/suspicious/noExplicitAny: a route list holds routes of any parameter types
 export type AnyRoute<S> = Route<S, any, any, any>;
 
-/** Identity with inference: `route({...})` types the handler from the schemas. */
-export function route<S, P = Record<string, never>, Q = Record<string, never>, B = undefined>(
-  r: Route<S, P, Q, B>,
-): Route<S, P, Q, B> {
-  return r;
-}
+/**
+ * `const route = routeFor<Services>()`, then `route({...})` types the handler's params, query and
+ * body from the schemas given (TypeScript cannot infer some type arguments and fix others).
+ */
+export const routeFor =
+  <S>() =>
+  <P = Record<string, never>, Q = Record<string, never>, B = undefined>(
+    r: Route<S, P, Q, B>,
+  ): Route<S, P, Q, B> =>
+    r;
 
 export const ALL_ROLES: readonly Role[] = [
   "admin",

@@ -2,8 +2,11 @@
 
 import { readFileSync } from "node:fs";
 import { UsageError } from "./args.js";
+import { AUDIT_HELP, auditCommand } from "./audit.js";
 import { HUNT_HELP, huntCommand } from "./hunt.js";
+import { NODE_HELP, nodeCommand } from "./node.js";
 import { RULES_CHECK_HELP, rulesCheck } from "./rules-check.js";
+import { TOKEN_HELP, tokenCommand } from "./token.js";
 
 const HELP = `Corridor: a joint Cyber Defense Centre for trusted national cloud operators.
 
@@ -12,6 +15,9 @@ Usage: corridor <command> [options]
 Commands:
   hunt <path>... --rules <dir|file>...   run Sigma rules over log files (.json .jsonl .gz .evtx)
   rules check <dir|file>...              load rules and report every problem
+  node [--config FILE] [--role ROLE]     run a node: ingest, detection, incidents, API
+  token create|list|revoke               API tokens (stored hashed)
+  audit verify                           check the audit log's hash chain
   help [command]                         help for a command
 
 Options:
@@ -27,6 +33,9 @@ const version = (): string =>
 const COMMANDS: Record<string, { help: string; run: (argv: readonly string[]) => Promise<number> }> = {
   hunt: { help: HUNT_HELP, run: huntCommand },
   "rules check": { help: RULES_CHECK_HELP, run: rulesCheck },
+  node: { help: NODE_HELP, run: nodeCommand },
+  token: { help: TOKEN_HELP, run: tokenCommand },
+  audit: { help: AUDIT_HELP, run: auditCommand },
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -93,6 +93,14 @@ export const NodeConfigSchema = z
         batch: z.number().int().positive().default(2000),
       })
       .default({ dedupWindow: 15 * 60_000, watchRules: true, autoIncident: "high", batch: 2000 }),
+    /** Where actions without a built-in executor go: a webhook per kind (EDR, IAM...). */
+    connectors: z
+      .object({
+        "disable-account": z.object({ url: z.string().url() }).optional(),
+        "isolate-host": z.object({ url: z.string().url() }).optional(),
+      })
+      .strict()
+      .default({}),
     log: z
       .object({ level: z.enum(["debug", "info", "warn", "error", "silent"]).default("info") })
       .default({ level: "info" }),

@@ -99,7 +99,7 @@ export class JetStreamQueue implements EventQueue {
           // keep the chunk ours while a long batch is handled
           const keepAlive = setInterval(() => m.working(), 5_000);
           try {
-            await handle({ events, position: undefined });
+            await handle({ events, id: `${this.opts.stream}:${m.seq}`, position: undefined });
             await m.ackAck();
           } catch {
             m.nak(1_000);

@@ -6,6 +6,8 @@ import type { QueuedEvent } from "./record.js";
 
 export interface ConsumedBatch {
   readonly events: readonly QueuedEvent[];
+  /** A stable id of the batch across redeliveries (JetStream: stream sequence), when the queue has one. */
+  readonly id: string | undefined;
   /** Opaque resume position for queues whose consumer keeps its own cursor (the segment log). */
   readonly position: string | undefined;
 }

@@ -1,0 +1,141 @@
+// The node's detector: consumes accepted events from the queue, detects, and commits in ONE
+// transaction the matched events, their alerts, the batch mark and the correlation windows, so a
+// crash replays the batch without losing or doubling an alert.
+
+import type { Counter, Histogram } from "../api/metrics.js";
+import type { Alert } from "../core/index.js";
+import type { ConsumedBatch, EventQueue, QueueConsumer } from "../ingest/queue/port.js";
+import { type RuleMatch, recordMatch } from "../store/alerts-repo.js";
+import type { Database, Sql } from "../store/database.js";
+import { insertEvents } from "../store/events-repo.js";
+import { type BatchMatch, detectBatch } from "./detect-batch.js";
+import type { RuleSet } from "./rule-set.js";
+
+export interface DetectorMetrics {
+  readonly events: Counter;
+  readonly matches: Counter;
+  readonly alertLatency: Histogram;
+}
+
+export interface DetectorOptions {
+  readonly db: Database;
+  readonly queue: EventQueue;
+  /** The current rule set (swapped on reload). */
+  readonly rules: () => RuleSet;
+  readonly dedupWindowMs: number;
+  /** Names this worker's correlation state ("local" for the single-process node). */
+  readonly workerId: string;
+  /** How a match becomes an alert record (soc's rules on severity, entity, techniques). */
+  readonly toRuleMatch: (m: BatchMatch) => RuleMatch;
+  /** Called after each commit with the alerts it touched (auto-incidents, playbooks). */
+  readonly afterCommit: (alerts: readonly { alert: Alert; created: boolean }[]) => Promise<void>;
+  readonly metrics?: DetectorMetrics;
+  readonly onError: (e: unknown) => void;
+  readonly now?: () => Date;
+}
+
+export const cursorKey = (workerId: string) => `detect.${workerId}.cursor`;
+export const correlationKey = (workerId: string) => `detect.${workerId}.correlations`;
+
+async function putState(tx: Sql, key: string, value: unknown, now: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO state (key, value, updated_at) VALUES ($1, $2::jsonb, $3)
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    [key, JSON.stringify(value), now.toISOString()],
+  );
+}
+
+export async function getState<T>(sql: Sql, key: string): Promise<T | undefined> {
+  const { rows } = await sql.query<{ value: T }>("SELECT value FROM state WHERE key = $1", [key]);
+  return rows[0]?.value;
+}
+
+export class Detector {
+  private consumer: QueueConsumer | undefined;
+  private processed = 0;
+
+  constructor(private readonly o: DetectorOptions) {}
+
+  /** Starts consuming from the committed cursor. */
+  async start(): Promise<void> {
+    const from = await getState<string>(this.o.db, cursorKey(this.o.workerId));
+    this.consumer = this.o.queue.consume((b) => this.handle(b), from);
+  }
+
+  get eventsProcessed(): number {
+    return this.processed;
+  }
+
+  async idle(): Promise<void> {
+    await this.consumer?.idle();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+
+  private async handle(batch: ConsumedBatch): Promise<void> {
+    const now = this.o.now ?? (() => new Date());
+    const set = this.o.rules();
+    // the correlator mutates as it detects: keep its windows to roll back if the commit fails
+    const before = set.correlator.snapshot();
+    const result = detectBatch(set, batch.events);
+    const touched: { alert: Alert; created: boolean; receivedAt: number | undefined }[] = [];
+    let replay = false;
+    try {
+      await this.o.db.transaction(async (tx) => {
+        if (batch.id !== undefined) {
+          const claim = await tx.query(
+            "INSERT INTO detection_batches (id, at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+            [batch.id, now().toISOString()],
+          );
+          replay = claim.rowCount === 0; // redelivered after its commit: nothing to do
+          if (replay) return;
+        }
+        const matched = batch.events.filter((e) => result.matchedEventIds.has(e.id));
+        await insertEvents(
+          tx,
+          matched.map((e) => ({
+            id: e.id,
+            receivedAt: new Date(e.receivedAt),
+            source: e.source,
+            raw: e.event,
+          })),
+        );
+        for (const m of result.matches) {
+          const r = await recordMatch(tx, this.o.toRuleMatch(m), this.o.dedupWindowMs);
+          touched.push({ ...r, receivedAt: m.kind === "detection" ? m.record.receivedAt : undefined });
+        }
+        if (batch.position !== undefined)
+          await putState(tx, cursorKey(this.o.workerId), batch.position, now());
+        await putState(tx, correlationKey(this.o.workerId), set.correlator.snapshot(), now());
+      });
+    } catch (e) {
+      set.correlator.restore(before);
+      throw e;
+    }
+    if (replay) {
+      set.correlator.restore(before);
+      return;
+    }
+    this.processed += batch.events.length;
+    const m = this.o.metrics;
+    if (m) {
+      m.events.inc({}, batch.events.length);
+      m.matches.inc({}, result.matches.length);
+      const t = now().getTime();
+      // from the 202 to the committed alert
+      for (const { created, receivedAt } of touched) {
+        if (created && receivedAt !== undefined) m.alertLatency.observe(Math.max(0, t - receivedAt) / 1000);
+      }
+    }
+    if (touched.length > 0) {
+      try {
+        await this.o.afterCommit(touched.map(({ alert, created }) => ({ alert, created })));
+      } catch (e) {
+        this.o.onError(e);
+      }
+    }
+  }
+}
