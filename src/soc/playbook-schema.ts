@@ -3,7 +3,6 @@
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import {
-  ACTION_KINDS,
   type ActionKind,
   err,
   OBSERVABLE_KINDS,
@@ -210,7 +209,7 @@ function compile(spec: PlaybookSpec, file: string): Playbook {
         case "disable-account":
         case "isolate-host":
           return { kind: a.kind, target: compiled(a.target), reason };
-        case "webhook":
+        default:
           return { kind: a.kind, url: a.url, method: a.method, reason };
       }
     }),
