@@ -47,6 +47,8 @@ export interface NodeOptions {
   /** Overrides the config's port (0 = any free port; tests). */
   readonly port?: number;
   readonly now?: () => Date;
+  /** PostgreSQL only: a schema to use (test isolation, several nodes on one database). */
+  readonly databaseSchema?: string;
   /** Names this process's detector state; defaults to "local" (role all) or a random worker id. */
   readonly workerId?: string;
 }
@@ -83,6 +85,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
 
   const db = await openDatabase({
     databaseUrl: config.storage.databaseUrl,
+    ...(o.databaseSchema ? { schema: o.databaseSchema } : {}),
     ...(config.storage.databaseUrl ? {} : { dataDir: join(dataDir, "pglite") }),
   });
   let queue: EventQueue;
