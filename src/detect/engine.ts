@@ -57,6 +57,8 @@ function filterApplies(filter: FilterRule, rule: DetectionRule): boolean {
 export class DetectionEngine {
   private readonly active: readonly ActiveRule[];
   private readonly byRoute = new Map<string, Route>();
+  /** Pipelines share one LogSource object among all events of a kind: most lookups stop here. */
+  private readonly bySource = new WeakMap<LogSource, Route>();
   private readonly routing: boolean;
   private readonly usePrefilter: boolean;
   private allRoute: Route | undefined;
@@ -91,12 +93,15 @@ export class DetectionEngine {
       this.allRoute ??= this.route(this.active);
       return this.allRoute;
     }
+    let route = this.bySource.get(source);
+    if (route) return route;
     const key = `${source.product ?? ""}|${source.service ?? ""}|${source.categories.join(",")}`;
-    let route = this.byRoute.get(key);
+    route = this.byRoute.get(key);
     if (!route) {
       route = this.route(this.active.filter((a) => routes(a.rule.logsource, source)));
       this.byRoute.set(key, route);
     }
+    this.bySource.set(source, route);
     return route;
   }
 

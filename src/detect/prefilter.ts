@@ -7,6 +7,7 @@ import type { JsonValue } from "../core/index.js";
 import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier } from "./sigma/ast.js";
 import type { EventView } from "./sigma/compile.js";
 import { escapeRegExp } from "./sigma/pattern.js";
+import { getField } from "./sigma/values.js";
 import { SubstringSet } from "./substrings.js";
 
 /** The pseudo-field of keyword (field-less) values: any value of the event. */
@@ -195,7 +196,8 @@ export class Prefilter {
         }
         continue;
       }
-      const raw = ev.raw(f.field);
+      // not ev.raw: its per-event cache costs more than the lookup, and few of these are read again
+      const raw = getField(ev.fields, f.field);
       if (raw === undefined || raw === null) continue;
       if (typeof raw === "object") {
         // arrays and objects: no cheap test, so every rule keyed on this field is a candidate
@@ -204,7 +206,7 @@ export class Prefilter {
         continue;
       }
       if (f.exact.size > 0) {
-        const exact = f.exact.get(ev.lower(f.field)!);
+        const exact = f.exact.get(typeof raw === "string" ? ev.lower(f.field)! : String(raw));
         if (exact) mark(exact);
       }
       const contains = f.contains;
@@ -267,10 +269,8 @@ function someLeaf(v: JsonValue, min: number, re: (text: string) => boolean): boo
     return s.length >= min && re(s);
   }
   if (v === null) return false;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) if (someLeaf(v[i]!, min, re)) return true;
-    return false;
-  }
-  for (const k in v) if (Object.hasOwn(v, k) && someLeaf(v[k]!, min, re)) return true;
+  // Object.values: measured faster than for-in + hasOwn on parsed events
+  const items = Array.isArray(v) ? v : Object.values(v);
+  for (let i = 0; i < items.length; i++) if (someLeaf(items[i]!, min, re)) return true;
   return false;
 }

@@ -1,6 +1,19 @@
 // Multi-needle substring search (Aho–Corasick): finds which of many lower-cased needles occur in a
 // field value in one pass over it, whatever the number of needles.
 
+/** Per UTF-16 unit: 0 not yet known, 1 lower-cases to itself alone, 2 otherwise (surrogates too). */
+const caseClass = new Uint8Array(0x10000);
+
+function caseless(c: number): boolean {
+  let k = caseClass[c]!;
+  if (k === 0) {
+    const ch = String.fromCharCode(c);
+    k = (c < 0xd800 || c > 0xdfff) && ch.toLowerCase() === ch ? 1 : 2;
+    caseClass[c] = k;
+  }
+  return k === 1;
+}
+
 export class SubstringSet {
   private readonly goto: Map<number, number>[] = [new Map()];
   private fail: Int32Array = new Int32Array(1);
@@ -35,7 +48,6 @@ export class SubstringSet {
   /** `ascii` with A-Z read as a-z. */
   private folded: Int32Array = new Int32Array(128);
   private other = new Map<number, number>();
-  private hasOut: Uint8Array = new Uint8Array(0);
 
   private symbol(c: number): number {
     return c < 128 ? this.ascii[c]! : (this.other.get(c) ?? 0);
@@ -74,43 +86,42 @@ export class SubstringSet {
     }
     this.folded = this.ascii.slice();
     for (let c = 65; c <= 90; c++) this.folded[c] = this.ascii[c + 32]!;
-    this.hasOut = Uint8Array.from(this.out, (o) => (o.length > 0 ? 1 : 0));
+    // Entries become the next state's row offset, bit-inverted when that state ends needles,
+    // so the scan is one load, one sign test and no multiplication per character.
+    const width = this.width;
+    for (let i = 0; i < this.delta.length; i++) {
+      const next = this.delta[i]!;
+      this.delta[i] = this.out[next]!.length > 0 ? ~(next * width) : next * width;
+    }
     this.built = true;
   }
 
   /**
    * Appends to `out` the id of every needle found in `text` (an id may appear more than once).
-   * With `fold`, `text` need not be lower-cased: ASCII letters are folded while scanning, and the
-   * scan gives up (returns false, `out` partly filled) at the first non-ASCII character, whose
-   * lower case only String.prototype.toLowerCase knows exactly; the caller then scans the
-   * lower-cased text.
+   * With `fold`, `text` need not be lower-cased: letters are folded while scanning, which is exact
+   * as long as each character lower-cases to one character by itself; at the first other one the
+   * scan gives up (returns false, `out` partly filled), and the caller scans the lower-cased text.
    */
   collect(text: string, out: number[], fold = false): boolean {
     if (!this.built) this.build();
     const delta = this.delta;
     const width = this.width;
-    const hasOut = this.hasOut;
     const ascii = fold ? this.folded : this.ascii;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       let a: number;
       if (c < 128) a = ascii[c]!;
-      else if (fold) return false;
+      else if (fold && !caseless(c)) return false;
       else a = this.other.get(c) ?? 0;
-      s = delta[s * width + a]!;
-      if (hasOut[s] === 1) {
-        const found = this.out[s]!;
+      const next = delta[s + a]!;
+      if (next >= 0) s = next;
+      else {
+        s = ~next;
+        const found = this.out[s / width]!;
         for (let k = 0; k < found.length; k++) out.push(found[k]!);
       }
     }
     return true;
-  }
-
-  /** Calls `hit(id)` for every needle found in `text` (an id may be reported more than once). */
-  search(text: string, hit: (id: number) => void): void {
-    const out: number[] = [];
-    this.collect(text, out);
-    for (const id of out) hit(id);
   }
 }

@@ -22,14 +22,16 @@ const ABSENT = Symbol("absent");
 
 /** One event as the compiled matchers read it, with per-event caches of looked-up and lowered values. */
 export class EventView {
-  private readonly rawCache = new Map<string, JsonValue | typeof ABSENT>();
-  private readonly lowerCache = new Map<string, string | undefined>();
+  // created on first use: many events are dismissed by the prefilter without a lookup here
+  private rawCache: Map<string, JsonValue | typeof ABSENT> | undefined;
+  private lowerCache: Map<string, string | undefined> | undefined;
   private leaves: string[] | undefined;
   private leavesLower: string[] | undefined;
 
   constructor(readonly fields: JsonObject) {}
 
   raw(field: string): JsonValue | undefined {
+    this.rawCache ??= new Map();
     let v = this.rawCache.get(field);
     if (v === undefined) {
       // `??` would turn a present null into ABSENT: null is a value (exists: true, `field: null`)
@@ -41,6 +43,7 @@ export class EventView {
   }
 
   lower(field: string): string | undefined {
+    this.lowerCache ??= new Map();
     if (this.lowerCache.has(field)) return this.lowerCache.get(field);
     const t = scalarText(this.raw(field));
     const l = t?.toLowerCase();
