@@ -39,6 +39,7 @@ describe("loadPlaybooks", () => {
     assert.ok(r.ok, JSON.stringify(!r.ok && r.error, null, 1));
     assert.deepEqual(r.value.map((p) => p.id).sort(), [
       "block-bruteforce-source",
+      "block-c2-address",
       "block-c2-range",
       "disable-account-credential-dumping",
       "isolate-ransomware-host",
