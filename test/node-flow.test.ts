@@ -177,7 +177,10 @@ describe("incidents over HTTP", () => {
       assert.ok(kinds.includes(k), k);
     const status = timeline.items.find((e) => e.kind === "status")!;
     assert.equal(status.actor, "test-analyst (analyst)");
-    assert.deepEqual([status.details.before, status.details.after], [{ status: "new" }, { status: "triage" }]);
+    assert.deepEqual(
+      [status.details.before, status.details.after],
+      [{ status: "new" }, { status: "triage" }],
+    );
   });
 
   test("NIS2: overdue reports show in the API and in the overdue filter; submitting one clears it", async () => {
