@@ -9,6 +9,16 @@ export type FieldStep = (fields: JsonObject) => void;
 const ATTRIBUTES = "#attributes";
 const TEXT = "#text";
 
+/**
+ * Sets an own data property. A new key goes through defineProperty: adding one by a computed-key
+ * assignment makes V8 turn an object of many properties (a parsed event) into a slow dictionary,
+ * and every later read of the mapped event pays for it. Also makes "__proto__" a plain field.
+ */
+const put = (o: JsonObject, key: string, v: JsonValue): void => {
+  if (key !== "__proto__" && Object.hasOwn(o, key)) o[key] = v;
+  else Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
+};
+
 const isObject = (v: JsonValue | undefined): v is JsonObject =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -32,10 +42,10 @@ export const compileFlatten = (path: string, leaves: boolean): FieldStep => {
           continue;
         }
       }
-      if (out[key] === undefined) out[key] = v;
+      if (out[key] === undefined) put(out, key, v);
       if (key.includes(" ")) {
         const sigmaName = key.replace(/ /g, "");
-        if (out[sigmaName] === undefined) out[sigmaName] = v;
+        if (out[sigmaName] === undefined) put(out, sigmaName, v);
       }
     }
   };
@@ -53,7 +63,7 @@ export const compileFields = (spec: FieldsSpec): FieldStep | undefined => {
       const get = compileSources(fieldSpec);
       steps.push((f) => {
         const v = get(f);
-        if (v !== undefined) f[target] = v;
+        if (v !== undefined) put(f, target, v);
       });
       continue;
     }
@@ -71,7 +81,7 @@ export const compileFields = (spec: FieldsSpec): FieldStep | undefined => {
         if (translated !== undefined) v = translated;
       }
       if (v === undefined) v = fallback;
-      if (v !== undefined) f[target] = v;
+      if (v !== undefined) put(f, target, v);
     });
   }
   if (steps.length === 0) return undefined;
