@@ -60,6 +60,8 @@ export interface RunningNode {
   readonly db: Database;
   readonly queue: EventQueue;
   readonly detector: Detector | undefined;
+  /** Where the syslog listeners listen, when configured. */
+  readonly syslog: { readonly udp?: AddressInfo; readonly tcp?: AddressInfo } | undefined;
   /** Resolves once every event accepted so far has been through detection and its follow-ups. */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -180,15 +182,13 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     await detector.start();
   }
 
+  const accepted = metrics.counter("corridor_events_accepted_total", "Events accepted (durable), by source");
   const ingest = ingests
     ? new Ingestor(
         queue,
         { ...config.ingest, maxInFlight: 64 },
         () => new Set(["auto", "none", ...(ruleSet?.pipelines.map((p) => p.name) ?? [])]),
-        {
-          accepted: metrics.counter("corridor_events_accepted_total", "Events accepted (durable)"),
-          rejected: metrics.counter("corridor_events_rejected_total", "Events rejected"),
-        },
+        { accepted, rejected: metrics.counter("corridor_events_rejected_total", "Events rejected") },
         () => now().getTime(),
       )
     : undefined;
@@ -300,6 +300,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
               event,
             }));
             await queue.publish(records);
+            accepted.inc({ source: config.syslog!.source }, records.length);
           },
           onProblem: (p) => log.warn({ problem: p }, "syslog message refused"),
           maxMessageBytes: config.ingest.maxEventBytes,
@@ -341,6 +342,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     db,
     queue,
     detector,
+    syslog: syslog?.addresses,
     settled: async () => {
       await detector?.idle();
       await responder.idle();
