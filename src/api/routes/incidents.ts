@@ -60,12 +60,7 @@ export async function openIncident(
   return incident;
 }
 
-async function loadVisible(
-  services: NodeServices,
-  sql: Sql,
-  p: Parameters<typeof visibleIncident>[0],
-  id: string,
-) {
+async function loadVisible(sql: Sql, p: Parameters<typeof visibleIncident>[0], id: string) {
   return visibleIncident(p, await getIncident(sql, id), id);
 }
 
@@ -78,7 +73,11 @@ const merge = (
   const gone = new Set(remove.map(key));
   const out = current.filter((o) => !gone.has(key(o)));
   const have = new Set(out.map(key));
-  for (const o of add) if (!have.has(key(o))) out.push(o), have.add(key(o));
+  for (const o of add) {
+    if (have.has(key(o))) continue;
+    out.push(o);
+    have.add(key(o));
+  }
   return out;
 };
 
@@ -181,7 +180,7 @@ export const incidentRoutes: AnyRoute<NodeServices>[] = [
     },
     handle: async ({ services, params, principal }) => ({
       status: 200,
-      body: incidentJson(await loadVisible(services, services.db, principal, params.id), services.now()),
+      body: incidentJson(await loadVisible(services.db, principal, params.id), services.now()),
     }),
   }),
   route({
@@ -211,7 +210,7 @@ export const incidentRoutes: AnyRoute<NodeServices>[] = [
       }
       const by = actor(principal);
       const result = await services.db.transaction(async (tx) => {
-        const current = await loadVisible(services, tx, principal, params.id);
+        const current = await loadVisible(tx, principal, params.id);
         const { observables, status, reason, resolution, version, nis2, reports, ...rest } = body;
         let note: { reason: string | null; resolution: string | null } | undefined;
         if (status !== undefined && status !== current.status) {
@@ -274,7 +273,7 @@ export const incidentRoutes: AnyRoute<NodeServices>[] = [
     body: z.strictObject({ text: z.string().trim().min(1).max(20_000) }),
     responses: { 201: { description: "the timeline entry" } },
     handle: async ({ services, params, body, principal }) => {
-      await loadVisible(services, services.db, principal, params.id);
+      await loadVisible(services.db, principal, params.id);
       const r = await addComment(services.db, params.id, {
         actor: actor(principal),
         text: body.text,
@@ -301,7 +300,7 @@ export const incidentRoutes: AnyRoute<NodeServices>[] = [
     body: z.strictObject({ alertId: z.uuid() }),
     responses: { 200: { description: "the alert, now linked" } },
     handle: async ({ services, params, body, principal }) => {
-      await loadVisible(services, services.db, principal, params.id);
+      await loadVisible(services.db, principal, params.id);
       const r = await linkAlertToIncident(services.db, body.alertId, params.id, {
         actor: actor(principal),
         now: services.now(),
@@ -328,7 +327,7 @@ export const incidentRoutes: AnyRoute<NodeServices>[] = [
     query: z.object({ afterSeq: z.coerce.number().int().min(0).optional(), limit: PageQuery.limit }),
     responses: { 200: { description: "timeline entries, oldest first" } },
     handle: async ({ services, params, query, principal }) => {
-      await loadVisible(services, services.db, principal, params.id);
+      await loadVisible(services.db, principal, params.id);
       const items = await listTimeline(services.db, params.id, query);
       return { status: 200, body: { items: items.map(timelineJson) } };
     },
