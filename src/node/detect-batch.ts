@@ -4,7 +4,7 @@ import type { JsonObject, MappedEvent } from "../core/index.js";
 import { type MappingChoice, mapEvent } from "../detect/hunt.js";
 import type { Pipeline } from "../detect/mappings/index.js";
 import type { DetectionRule } from "../detect/sigma/ast.js";
-import type { CorrelationMatch } from "../detect/sigma/correlation.js";
+import type { BaseMatch, CorrelationMatch } from "../detect/sigma/correlation.js";
 import type { QueuedEvent } from "../ingest/queue/record.js";
 import type { RuleSet } from "./rule-set.js";
 
@@ -21,6 +21,10 @@ export type BatchMatch =
 
 export interface BatchResult {
   readonly matches: readonly BatchMatch[];
+  /** With `deferCorrelation`: the base matches correlations need, for the caller to feed. */
+  readonly correlationInputs: readonly BaseMatch[];
+  /** The latest event time seen (for closing correlation windows), -Infinity when none. */
+  readonly watermark: number;
   /** Events no pipeline recognised (their source is "auto" and nothing claimed them). */
   readonly unmapped: number;
   /** Ids of the events that matched at least one rule: the ones worth storing. */
@@ -35,8 +39,17 @@ export function mappingFor(source: string, pipelines: readonly Pipeline[]): Mapp
   return p ? { kind: "named", pipeline: p } : undefined;
 }
 
-export function detectBatch(set: RuleSet, events: readonly QueuedEvent[]): BatchResult {
+/**
+ * `deferCorrelation`: do not touch the rule set's correlator; return its inputs instead (split
+ * detect workers feed them to state shared through the database).
+ */
+export function detectBatch(
+  set: RuleSet,
+  events: readonly QueuedEvent[],
+  opts: { readonly deferCorrelation?: boolean } = {},
+): BatchResult {
   const matches: BatchMatch[] = [];
+  const inputs: BaseMatch[] = [];
   const matched = new Set<string>();
   const last: { p?: Pipeline } = {};
   const choices = new Map<string, MappingChoice | undefined>();
@@ -59,20 +72,29 @@ export function detectBatch(set: RuleSet, events: readonly QueuedEvent[]): Batch
     if (time > watermark) watermark = time;
     for (const rule of set.engine.match(mapped)) {
       if (set.correlationInputs.has(rule.id)) {
-        for (const hit of set.correlator.push({ ruleId: rule.id, time, fields: mapped.fields })) {
-          if (!set.hidden.has(hit.rule.id)) matches.push({ kind: "correlation", match: hit });
-        }
+        const base = { ruleId: rule.id, time, fields: mapped.fields };
+        if (opts.deferCorrelation) inputs.push(base);
+        else matches.push(...correlate(set, [base], Number.NEGATIVE_INFINITY));
       }
       if (set.hidden.has(rule.id)) continue;
       matches.push({ kind: "detection", rule, record, fields: mapped.fields, time });
       matched.add(record.id);
     }
   }
-  // windows judged at their close (upper bounds) close as event time moves on
-  if (Number.isFinite(watermark)) {
-    for (const hit of set.correlator.advance(watermark)) {
-      if (!set.hidden.has(hit.rule.id)) matches.push({ kind: "correlation", match: hit });
-    }
-  }
-  return { matches, unmapped, matchedEventIds: matched };
+  if (!opts.deferCorrelation) matches.push(...correlate(set, [], watermark));
+  return { matches, correlationInputs: inputs, watermark, unmapped, matchedEventIds: matched };
+}
+
+/**
+ * Feeds base matches to the rule set's correlator, then closes the windows that event time has
+ * passed (windows judged at their close: upper bounds, value_avg). Returns the correlations shown.
+ */
+export function correlate(set: RuleSet, inputs: readonly BaseMatch[], watermark: number): BatchMatch[] {
+  const out: BatchMatch[] = [];
+  const keep = (hit: CorrelationMatch) => {
+    if (!set.hidden.has(hit.rule.id)) out.push({ kind: "correlation", match: hit });
+  };
+  for (const m of inputs) for (const hit of set.correlator.push(m)) keep(hit);
+  if (Number.isFinite(watermark)) for (const hit of set.correlator.advance(watermark)) keep(hit);
+  return out;
 }

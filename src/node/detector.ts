@@ -4,11 +4,12 @@
 
 import type { Counter, Histogram } from "../api/metrics.js";
 import type { Alert } from "../core/index.js";
+import type { CorrelatorSnapshot } from "../detect/sigma/correlation.js";
 import type { ConsumedBatch, EventQueue, QueueConsumer } from "../ingest/queue/port.js";
 import { type RuleMatch, recordMatch } from "../store/alerts-repo.js";
 import type { Database, Sql } from "../store/database.js";
 import { insertEvents } from "../store/events-repo.js";
-import { type BatchMatch, detectBatch } from "./detect-batch.js";
+import { type BatchMatch, correlate, detectBatch } from "./detect-batch.js";
 import type { RuleSet } from "./rule-set.js";
 
 export interface DetectorMetrics {
@@ -23,8 +24,13 @@ export interface DetectorOptions {
   /** The current rule set (swapped on reload). */
   readonly rules: () => RuleSet;
   readonly dedupWindowMs: number;
-  /** Names this worker's correlation state ("local" for the single-process node). */
+  /** Names this worker's cursor and correlation state ("local" for the single-process node). */
   readonly workerId: string;
+  /**
+   * Split detect workers each see part of the events, so correlation windows live in the database:
+   * each commit locks them, feeds its base matches and saves them, in its transaction.
+   */
+  readonly sharedCorrelations?: boolean;
   /** How a match becomes an alert record (soc's rules on severity, entity, techniques). */
   readonly toRuleMatch: (m: BatchMatch) => RuleMatch;
   /** Called after each commit with the alerts it touched (auto-incidents, playbooks). */
@@ -36,6 +42,7 @@ export interface DetectorOptions {
 
 export const cursorKey = (workerId: string) => `detect.${workerId}.cursor`;
 export const correlationKey = (workerId: string) => `detect.${workerId}.correlations`;
+export const SHARED_CORRELATIONS = "detect.shared.correlations";
 
 async function putState(tx: Sql, key: string, value: unknown, now: Date): Promise<void> {
   await tx.query(
@@ -80,7 +87,8 @@ export class Detector {
     const set = this.o.rules();
     // the correlator mutates as it detects: keep its windows to roll back if the commit fails
     const before = set.correlator.snapshot();
-    const result = detectBatch(set, batch.events);
+    const shared = this.o.sharedCorrelations === true;
+    const result = detectBatch(set, batch.events, { deferCorrelation: shared });
     const touched: { alert: Alert; created: boolean; receivedAt: number | undefined }[] = [];
     let replay = false;
     try {
@@ -103,13 +111,29 @@ export class Detector {
             raw: e.event,
           })),
         );
-        for (const m of result.matches) {
+        const matches = [...result.matches];
+        if (shared) {
+          // the windows as every worker left them, locked until this commit
+          await tx.query(
+            `INSERT INTO state (key, value, updated_at) VALUES ($1, '{"version":1,"rules":{}}', $2) ON CONFLICT (key) DO NOTHING`,
+            [SHARED_CORRELATIONS, now().toISOString()],
+          );
+          const { rows } = await tx.query<{ value: CorrelatorSnapshot }>(
+            "SELECT value FROM state WHERE key = $1 FOR UPDATE",
+            [SHARED_CORRELATIONS],
+          );
+          set.correlator.restore(rows[0]!.value);
+          const inputs = [...result.correlationInputs].sort((a, b) => a.time - b.time);
+          matches.push(...correlate(set, inputs, result.watermark));
+          await putState(tx, SHARED_CORRELATIONS, set.correlator.snapshot(), now());
+        }
+        for (const m of matches) {
           const r = await recordMatch(tx, this.o.toRuleMatch(m), this.o.dedupWindowMs);
           touched.push({ ...r, receivedAt: m.kind === "detection" ? m.record.receivedAt : undefined });
         }
         if (batch.position !== undefined)
           await putState(tx, cursorKey(this.o.workerId), batch.position, now());
-        await putState(tx, correlationKey(this.o.workerId), set.correlator.snapshot(), now());
+        if (!shared) await putState(tx, correlationKey(this.o.workerId), set.correlator.snapshot(), now());
       });
     } catch (e) {
       set.correlator.restore(before);
@@ -123,7 +147,7 @@ export class Detector {
     const m = this.o.metrics;
     if (m) {
       m.events.inc({}, batch.events.length);
-      m.matches.inc({}, result.matches.length);
+      m.matches.inc({}, touched.length);
       const t = now().getTime();
       // from the 202 to the committed alert
       for (const { created, receivedAt } of touched) {

@@ -165,6 +165,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       rules: () => ruleSet!,
       dedupWindowMs: config.detection.dedupWindow,
       workerId,
+      sharedCorrelations: queue.kind === "jetstream",
       toRuleMatch,
       afterCommit: (touched) => responder.onAlerts(touched),
       metrics: {

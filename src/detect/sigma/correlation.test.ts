@@ -506,3 +506,22 @@ describe("snapshot / restore (a node restart mid-window)", () => {
     assert.ok(fewer.snapshot().rules["c-distinct"]);
   });
 });
+
+test("restore replaces every window: one not in the snapshot is gone (workers sharing saved state)", () => {
+  const rs = load(
+    corr(
+      "c-burst",
+      "type: event_count\nrules: failed_login\ngroup-by: User\ntimespan: 1m\ncondition:\n  gte: 2",
+    ),
+  );
+  const c = new Correlator(rs.correlations);
+  const empty = c.snapshot();
+  c.push({ ruleId: "r-failed", time: s(0), fields: { User: "x" } });
+  c.restore(empty);
+  assert.deepEqual(c.snapshot().rules, {});
+  assert.deepEqual(
+    c.push({ ruleId: "r-failed", time: s(1), fields: { User: "x" } }),
+    [],
+    "the stale match is forgotten",
+  );
+});

@@ -148,12 +148,12 @@ export class Correlator {
     return { version: 1, rules };
   }
 
-  /** Loads windows saved by `snapshot` (replacing the current ones of the same rules). */
+  /** Replaces every open window with those saved by `snapshot` (of rules that still exist). */
   restore(snapshot: CorrelatorSnapshot): void {
+    for (const groups of this.state.values()) groups.clear();
     for (const [id, groups] of Object.entries(snapshot.rules)) {
       const target = this.state.get(id);
       if (!target) continue;
-      target.clear();
       for (const g of groups) {
         target.set(g.key, {
           group: g.group,
