@@ -86,27 +86,39 @@ export class JetStreamQueue implements EventQueue {
     const dec = new TextDecoder();
     const done = (async () => {
       const js = jetstream(this.nc);
-      const consumer = await js.consumers.get(this.opts.stream, CONSUMER);
-      while (!stopped) {
-        const iter = await consumer.consume({ max_messages: 1 });
-        messages = iter;
-        for await (const m of iter) {
-          const events = dec
-            .decode(m.data)
-            .split("\n")
-            .filter((l) => l !== "")
-            .map(decodeRecord);
-          // keep the chunk ours while a long batch is handled
-          const keepAlive = setInterval(() => m.working(), 5_000);
-          try {
-            await handle({ events, id: `${this.opts.stream}:${m.seq}`, position: undefined });
-            await m.ackAck();
-          } catch {
-            m.nak(1_000);
-          } finally {
-            clearInterval(keepAlive);
+      // A closed connection (reconnects exhausted, or closed under us) ends this worker quietly:
+      // its unacknowledged chunk returns to the others after the ack wait, and /readyz reports
+      // the queue down. Any other failure is retried, so a consumer loop never dies unhandled.
+      while (!stopped && !this.nc.isClosed()) {
+        try {
+          const consumer = await js.consumers.get(this.opts.stream, CONSUMER);
+          const iter = await consumer.consume({ max_messages: 1 });
+          messages = iter;
+          for await (const m of iter) {
+            const events = dec
+              .decode(m.data)
+              .split("\n")
+              .filter((l) => l !== "")
+              .map(decodeRecord);
+            // keep the chunk ours while a long batch is handled
+            const keepAlive = setInterval(() => m.working(), 5_000);
+            try {
+              await handle({ events, id: `${this.opts.stream}:${m.seq}`, position: undefined });
+              await m.ackAck();
+            } catch {
+              try {
+                m.nak(1_000);
+              } catch {
+                // the connection is gone: the ack wait hands the chunk to another worker
+              }
+            } finally {
+              clearInterval(keepAlive);
+            }
+            if (stopped) break;
           }
-          if (stopped) break;
+        } catch {
+          if (stopped || this.nc.isClosed()) break;
+          await new Promise((r) => setTimeout(r, 1_000));
         }
       }
     })();
@@ -138,6 +150,7 @@ export class JetStreamQueue implements EventQueue {
   }
 
   async close(): Promise<void> {
-    await this.nc.drain();
+    // draining a connection that is already closed throws; there is nothing left to flush
+    if (!this.nc.isClosed()) await this.nc.drain();
   }
 }
