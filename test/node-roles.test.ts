@@ -219,3 +219,49 @@ test("public routes answer without a token", async () => {
   assert.match(metrics, /corridor_events_accepted_total\{source="auto"\} \d+/);
   assert.match(metrics, /corridor_http_requests_total\{route="getNode",status="200"\}/);
 });
+
+test("the OpenAPI document is 3.1, complete and consistent with the routes", async () => {
+  const doc = (await (await fetch(`${t.url}/openapi.json`)).json()) as {
+    openapi: string;
+    components: { securitySchemes: Record<string, unknown> };
+    paths: Record<string, Record<string, Record<string, unknown>>>;
+  };
+  assert.equal(doc.openapi, "3.1.0");
+  assert.ok(doc.components.securitySchemes.bearer);
+  const ids = new Set<string>();
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+    for (const [method, op] of Object.entries(methods)) {
+      const where = `${method.toUpperCase()} ${path}`;
+      assert.ok(
+        typeof op.operationId === "string" && !ids.has(op.operationId),
+        `${where}: unique operationId`,
+      );
+      ids.add(op.operationId as string);
+      assert.ok(typeof op.summary === "string" && (op.summary as string).length > 5, `${where}: summary`);
+      const params = (op.parameters ?? []) as { name: string; in: string; schema: unknown }[];
+      assert.deepEqual(
+        params.filter((p) => p.in === "path").map((p) => p.name),
+        inPath,
+        `${where}: every path parameter is declared`,
+      );
+      assert.ok(
+        params.every((p) => p.schema !== undefined),
+        `${where}: parameters have schemas`,
+      );
+      const responses = op.responses as Record<string, unknown>;
+      assert.ok(
+        Object.keys(responses).some((s) => s.startsWith("2")),
+        `${where}: a success response`,
+      );
+      if (op["x-corridor-roles"] !== "public") {
+        assert.ok(responses["401"] && responses["403"], `${where}: 401 and 403 documented`);
+      }
+      if (method === "post" || method === "patch") {
+        if (op.requestBody)
+          assert.ok((op.requestBody as { content: unknown }).content, `${where}: body media types`);
+      }
+    }
+  }
+  assert.ok(ids.size >= 25);
+});
