@@ -54,6 +54,13 @@ function filterApplies(filter: FilterRule, rule: DetectionRule): boolean {
   );
 }
 
+function check(a: ActiveRule, ev: EventView, hits: DetectionRule[]): void {
+  if (!a.matches(ev)) return;
+  // as pySigma does, a filter's condition is AND-ed to the rule's: `condition: not selection` excludes
+  for (const f of a.filters) if (!f(ev)) return;
+  hits.push(a.rule);
+}
+
 export class DetectionEngine {
   private readonly active: readonly ActiveRule[];
   private readonly byRoute = new Map<string, Route>();
@@ -111,12 +118,10 @@ export class DetectionEngine {
     if (route.rules.length === 0) return [];
     const ev = new EventView(event.fields);
     const hits: DetectionRule[] = [];
-    const check = (a: ActiveRule) => {
-      // as pySigma does, a filter's condition is AND-ed to the rule's: `condition: not selection` excludes
-      if (a.matches(ev) && a.filters.every((f) => f(ev))) hits.push(a.rule);
-    };
-    if (route.prefilter) for (const i of route.prefilter.candidates(ev)) check(route.rules[i]!);
-    else for (const a of route.rules) check(a);
+    if (route.prefilter) {
+      const candidates = route.prefilter.candidates(ev);
+      for (let i = 0; i < candidates.length; i++) check(route.rules[candidates[i]!]!, ev, hits);
+    } else for (const a of route.rules) check(a, ev, hits);
     return hits;
   }
 }

@@ -171,20 +171,23 @@ export class Prefilter {
     return this.always.length;
   }
 
-  candidates(ev: EventView): number[] {
-    const epoch = ++this.epoch;
+  /** Appends the rules not yet in `out` for this event (a method, not a per-event closure). */
+  private add(rules: readonly number[], out: number[]): void {
     const stamp = this.stamp;
-    const out: number[] = [];
-    const mark = (rules: readonly number[]) => {
-      for (let i = 0; i < rules.length; i++) {
-        const r = rules[i]!;
-        if (stamp[r] !== epoch) {
-          stamp[r] = epoch;
-          out.push(r);
-        }
+    const epoch = this.epoch;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i]!;
+      if (stamp[r] !== epoch) {
+        stamp[r] = epoch;
+        out.push(r);
       }
-    };
-    mark(this.always);
+    }
+  }
+
+  candidates(ev: EventView): number[] {
+    this.epoch++;
+    const out: number[] = [];
+    this.add(this.always, out);
     const found = this.found;
     for (const f of this.fields) {
       const anyValue = f.anyValue;
@@ -192,7 +195,7 @@ export class Prefilter {
         // one native case-insensitive alternation over the raw values; on a hit, all keyword rules
         // become candidates (few rules have keywords, and their own matcher decides)
         if (someLeaf(ev.fields, f.shortest, anyValue)) {
-          for (const rules of f.containsRules) mark(rules);
+          for (const rules of f.containsRules) this.add(rules, out);
         }
         continue;
       }
@@ -201,23 +204,23 @@ export class Prefilter {
       if (raw === undefined || raw === null) continue;
       if (typeof raw === "object") {
         // arrays and objects: no cheap test, so every rule keyed on this field is a candidate
-        for (const rules of f.exact.values()) mark(rules);
-        for (const rules of f.containsRules) mark(rules);
+        for (const rules of f.exact.values()) this.add(rules, out);
+        for (const rules of f.containsRules) this.add(rules, out);
         continue;
       }
       if (f.exact.size > 0) {
         const exact = f.exact.get(typeof raw === "string" ? ev.lower(f.field)! : String(raw));
-        if (exact) mark(exact);
+        if (exact) this.add(exact, out);
       }
       const contains = f.contains;
       if (contains === undefined || (typeof raw === "string" && raw.length < f.shortest)) continue;
       found.length = 0;
-      // ASCII text is scanned as it is; other text lower-cased by the book
+      // text is scanned as it is, folding case; where that is not exact, lower-cased by the book
       if (typeof raw !== "string" || !contains.collect(raw, found, true)) {
         found.length = 0;
         contains.collect(ev.lower(f.field)!, found);
       }
-      for (let i = 0; i < found.length; i++) mark(f.containsRules[found[i]!]!);
+      for (let i = 0; i < found.length; i++) this.add(f.containsRules[found[i]!]!, out);
     }
     if (out.length > 1) out.sort((a, b) => a - b);
     return out;
