@@ -41,6 +41,7 @@ test("every shipped mapping file validates and compiles", () => {
     "entra-signin.yml",
     "evtx.yml",
     "m365-audit.yml",
+    "syslog.yml",
     "windows.yml",
     "winlogbeat.yml",
   ]);
