@@ -54,7 +54,7 @@ class TaxiiError extends Error {
   }
 }
 
-const taxiiJson = (c: Context, body: unknown, status = 200, headers: Record<string, string> = {}) =>
+const taxiiJson = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), {
     status,
     headers: { "content-type": TAXII_MEDIA_TYPE, ...headers },
@@ -128,7 +128,6 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
       e instanceof TaxiiError ? e : new TaxiiError(500, "Internal error", "the server failed; see its logs");
     if (!(e instanceof TaxiiError)) console.error(e);
     return taxiiJson(
-      c,
       { title: err.title, description: err.description, http_status: String(err.status) },
       err.status,
       {
@@ -138,7 +137,6 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
   });
   app.notFound((c) =>
     taxiiJson(
-      c,
       { title: "Not found", description: `no TAXII resource ${c.req.path}`, http_status: "404" },
       404,
     ),
@@ -193,7 +191,7 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
   };
 
   app.get("/taxii2/", (c) =>
-    taxiiJson(c, {
+    taxiiJson({
       title: deps.title,
       ...(deps.description ? { description: deps.description } : {}),
       default: `/taxii2/${API_ROOT}/`,
@@ -203,7 +201,7 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
 
   app.get("/taxii2/:root/", (c) => {
     rootCheck(c);
-    return taxiiJson(c, {
+    return taxiiJson({
       title: `${deps.title} API root`,
       versions: [TAXII_MEDIA_TYPE],
       max_content_length: maxContent,
@@ -213,14 +211,14 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
   app.get("/taxii2/:root/collections/", async (c) => {
     rootCheck(c);
     const cols = await collectionsFor(deps.db, subjectsOf(who(c)));
-    return taxiiJson(c, cols.length === 0 ? {} : { collections: cols.map(collectionJson) });
+    return taxiiJson(cols.length === 0 ? {} : { collections: cols.map(collectionJson) });
   });
 
   app.get("/taxii2/:root/collections/:id/", async (c) => {
     rootCheck(c);
     const col = (await collectionsFor(deps.db, subjectsOf(who(c)))).find((x) => x.id === c.req.param("id"));
     if (!col) throw new TaxiiError(404, "Collection not found", `no collection ${c.req.param("id")} for you`);
-    return taxiiJson(c, collectionJson(col));
+    return taxiiJson(collectionJson(col));
   });
 
   const page = async (c: Context, objectId?: string) => {
@@ -269,7 +267,7 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
   app.get("/taxii2/:root/collections/:id/objects/", async (c) => {
     rootCheck(c);
     const { result } = await page(c);
-    return taxiiJson(c, envelope(result), 200, dateHeaders(result.objects));
+    return taxiiJson(envelope(result), 200, dateHeaders(result.objects));
   });
 
   app.post("/taxii2/:root/collections/:id/objects/", async (c) => {
@@ -314,7 +312,7 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
       );
       await deps.onAdded(col, fresh, p);
     }
-    return taxiiJson(c, status, 202);
+    return taxiiJson(status, 202);
   });
 
   app.get("/taxii2/:root/collections/:id/objects/:objectId/", async (c) => {
@@ -322,7 +320,7 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
     const { result } = await page(c, c.req.param("objectId"));
     if (result.objects.length === 0)
       throw new TaxiiError(404, "Object not found", `no object ${c.req.param("objectId")}`);
-    return taxiiJson(c, envelope(result), 200, dateHeaders(result.objects));
+    return taxiiJson(envelope(result), 200, dateHeaders(result.objects));
   });
 
   app.delete("/taxii2/:root/collections/:id/objects/:objectId/", async (c) => {
@@ -354,14 +352,13 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
     if (r.objects.length === 0)
       throw new TaxiiError(404, "Object not found", `no object ${c.req.param("objectId")}`);
     const versions = [...r.objects].sort((a, b) => (a.version < b.version ? -1 : 1)).map((o) => o.version);
-    return taxiiJson(c, { more: r.more, versions }, 200, dateHeaders(r.objects));
+    return taxiiJson({ more: r.more, versions }, 200, dateHeaders(r.objects));
   });
 
   app.get("/taxii2/:root/collections/:id/manifest/", async (c) => {
     rootCheck(c);
     const { result } = await page(c);
     return taxiiJson(
-      c,
       {
         more: result.more,
         ...(result.next ? { next: result.next } : {}),
@@ -390,7 +387,7 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
       throw new TaxiiError(404, "Status not found", `no status ${id} for you`);
     }
     const { requestedBy: _who, ...status } = s;
-    return taxiiJson(c, status);
+    return taxiiJson(status);
   });
 
   return app;
