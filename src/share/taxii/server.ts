@@ -123,7 +123,7 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
   const app = new Hono();
   const maxContent = deps.maxContentLength ?? 10 * 1024 * 1024;
 
-  app.onError((e, c) => {
+  app.onError((e) => {
     const err =
       e instanceof TaxiiError ? e : new TaxiiError(500, "Internal error", "the server failed; see its logs");
     if (!(e instanceof TaxiiError)) console.error(e);
@@ -190,7 +190,7 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
       throw new TaxiiError(404, "API root not found", `no API root ${c.req.param("root")}`);
   };
 
-  app.get("/taxii2/", (c) =>
+  app.get("/taxii2/", () =>
     taxiiJson({
       title: deps.title,
       ...(deps.description ? { description: deps.description } : {}),
