@@ -2,7 +2,7 @@
 // or the reference interpreter), applies meta filters, and hides base rules of correlations.
 
 import type { LogSource, MappedEvent } from "../core/index.js";
-import { type Necessary, necessaryAtoms, Prefilter } from "./prefilter.js";
+import { type Clauses, necessaryClauses, Prefilter } from "./prefilter.js";
 import type { DetectionRule, FilterRule, RuleLogSource } from "./sigma/ast.js";
 import { compileCondition, EventView, type Matcher } from "./sigma/compile.js";
 import { evalCondition } from "./sigma/interpret.js";
@@ -21,7 +21,7 @@ interface ActiveRule {
   readonly rule: DetectionRule;
   readonly matches: Matcher;
   readonly filters: readonly Matcher[];
-  readonly necessary: Necessary;
+  readonly necessary: Clauses;
 }
 
 /** The rules one kind of event can reach, with their prefilter (compiled evaluator only). */
@@ -87,7 +87,7 @@ export class DetectionEngine {
       rule,
       matches: matcherOf(rule),
       filters: collection.filters.filter((f) => filterApplies(f, rule)).map((f) => filterMatchers.get(f.id)!),
-      necessary: interpreted ? undefined : necessaryAtoms(rule.condition, rule.identifiers),
+      necessary: interpreted ? [] : necessaryClauses(rule.condition, rule.identifiers),
     }));
   }
 

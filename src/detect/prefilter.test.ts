@@ -84,7 +84,11 @@ const rulesYaml = RULES.map(
   (n, i) =>
     `title: kw ${i}\nid: kw-${i}\nlogsource:\n  product: windows\ndetection:\n  keywords:\n    - '${n}'\n  condition: keywords\n---\n` +
     `title: field ${i}\nid: field-${i}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    CommandLine|contains: '${n}'\n  condition: sel\n---\n` +
-    `title: exact ${i}\nid: exact-${i}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    Image: '${n}'\n  condition: sel\n`,
+    `title: exact ${i}\nid: exact-${i}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    Image: '${n}'\n  condition: sel\n---\n` +
+    // two necessary conditions (clauses), within one selection and across an `and`
+    `title: both ${i}\nid: both-${i}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    CommandLine|contains: '${n}'\n    Image|endswith: '${n.slice(1)}'\n  condition: sel\n---\n` +
+    `title: and ${i}\nid: and-${i}\nlogsource:\n  product: windows\ndetection:\n  a:\n    Other|startswith: '${n}'\n  b:\n    - '${n.slice(0, 2)}'\n  condition: a and b and not 1 of c*\n  c1:\n    Image: x\n---\n` +
+    `title: or ${i}\nid: or-${i}\nlogsource:\n  product: windows\ndetection:\n  a:\n    Other|endswith: '${n}'\n  b:\n    CommandLine: '${n}'\n  condition: a or b\n`,
 ).join("---\n");
 
 describe("prefiltered engine", () => {

@@ -104,6 +104,41 @@ export function necessaryAtoms(expr: ConditionExpr, ids: ReadonlyMap<string, Sea
   }
 }
 
+/** Necessary conditions that must all hold (each: one of its atoms), strongest first; [] when none. */
+export type Clauses = readonly (readonly Atom[])[];
+
+/** Two clauses prune most of what one lets through; more cost more per event than they save. */
+const MAX_CLAUSES = 2;
+
+const strongestClauses = (options: Clauses): Clauses =>
+  [...options].sort((a, b) => weakness(a) - weakness(b)).slice(0, MAX_CLAUSES);
+
+/**
+ * Like necessaryAtoms, but an AND keeps its two strongest necessary conditions rather than one:
+ * a rule is then evaluated only for events that hold both.
+ */
+export function necessaryClauses(expr: ConditionExpr, ids: ReadonlyMap<string, SearchIdentifier>): Clauses {
+  const one = (n: Necessary): Clauses => (n ? [n] : []);
+  const ref = (name: string): Clauses => {
+    const id = ids.get(name);
+    if (!id) return [];
+    if (id.groups.length !== 1) return one(identifierAtoms(id));
+    // one group: its predicates are AND-ed
+    return strongestClauses(id.groups[0]!.map(predicateAtoms).filter((n): n is Atom[] => n !== undefined));
+  };
+  switch (expr.kind) {
+    case "ref":
+      return ref(expr.name);
+    case "and":
+      return strongestClauses(expr.items.flatMap((e) => necessaryClauses(e, ids)));
+    case "of":
+      if (expr.quantifier === "all") return strongestClauses(expr.names.flatMap(ref));
+      return one(necessaryAtoms(expr, ids));
+    default:
+      return one(necessaryAtoms(expr, ids));
+  }
+}
+
 interface FieldIndex {
   readonly field: string;
   readonly exact: Map<string, number[]>;
@@ -122,30 +157,42 @@ interface FieldIndex {
 export class Prefilter {
   private readonly fields: FieldIndex[] = [];
   private readonly always: number[] = [];
+  /** Per rule: the event (epoch) it was last made a candidate for. */
   private readonly stamp: Int32Array;
+  /** Per rule and clause (rule * 2 + clause): the event it last held for. */
+  private readonly held: Int32Array;
+  /** Per rule: how many clauses must hold (1 or 2). */
+  private readonly need: Uint8Array;
   private epoch = 0;
   /** Scratch list of the needle ids found in one value. */
   private readonly found: number[] = [];
 
-  constructor(necessary: readonly Necessary[]) {
+  /** Rule lists below hold slots, rule * 2 + clause; `always` holds rules. */
+  constructor(necessary: readonly Clauses[]) {
     this.stamp = new Int32Array(necessary.length);
+    this.held = new Int32Array(necessary.length * 2);
+    this.need = new Uint8Array(necessary.length);
     const byField = new Map<string, { exact: Map<string, number[]>; needles: Map<string, number[]> }>();
-    necessary.forEach((atoms, rule) => {
-      if (!atoms) {
-        this.always.push(rule);
+    necessary.forEach((clauses, rule) => {
+      this.need[rule] = Math.max(1, clauses.length);
+      if (clauses.length === 0) {
+        this.always.push(rule * 2);
         return;
       }
-      for (const a of atoms) {
-        let f = byField.get(a.field);
-        if (!f) {
-          f = { exact: new Map(), needles: new Map() };
-          byField.set(a.field, f);
+      clauses.forEach((atoms, clause) => {
+        const slot = rule * 2 + clause;
+        for (const a of atoms) {
+          let f = byField.get(a.field);
+          if (!f) {
+            f = { exact: new Map(), needles: new Map() };
+            byField.set(a.field, f);
+          }
+          const target = a.exact ? f.exact : f.needles;
+          const list = target.get(a.needle) ?? [];
+          if (!list.includes(slot)) list.push(slot);
+          target.set(a.needle, list);
         }
-        const target = a.exact ? f.exact : f.needles;
-        const list = target.get(a.needle) ?? [];
-        if (!list.includes(rule)) list.push(rule);
-        target.set(a.needle, list);
-      }
+      });
     });
     for (const [field, f] of byField) {
       const anyValue = field === ANY_VALUE;
@@ -171,16 +218,19 @@ export class Prefilter {
     return this.always.length;
   }
 
-  /** Appends the rules not yet in `out` for this event (a method, not a per-event closure). */
-  private add(rules: readonly number[], out: number[]): void {
-    const stamp = this.stamp;
-    const epoch = this.epoch;
-    for (let i = 0; i < rules.length; i++) {
-      const r = rules[i]!;
-      if (stamp[r] !== epoch) {
-        stamp[r] = epoch;
-        out.push(r);
+  /** Marks these slots' clauses as held; appends each rule all of whose clauses now hold, once. */
+  private add(slots: readonly number[], out: number[]): void {
+    const { stamp, held, need, epoch } = this;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      const r = slot >> 1;
+      if (stamp[r] === epoch) continue;
+      if (need[r] === 2) {
+        held[slot] = epoch;
+        if (held[slot ^ 1] !== epoch) continue;
       }
+      stamp[r] = epoch;
+      out.push(r);
     }
   }
 
