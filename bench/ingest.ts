@@ -23,6 +23,7 @@
 //                           [--steady-seconds 5] [--rules ../shared/corpus/sigma/rules]
 // DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) picks the PostgreSQL server.
 
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -313,14 +314,25 @@ async function main(): Promise<void> {
     rules: resolve(REPO, values.rules),
     corpus: resolve(REPO, values.corpus),
   };
-  console.log(
-    `bench:ingest: ${fmt(o.events)} OTRF events, POSTs of ${fmt(o.batch)}, ${o.clients} clients; rules ${o.rules}`,
-  );
-  const kinds = values.storage === "both" ? (["pglite", "postgres"] as const) : [values.storage];
-  for (const kind of kinds) {
-    if (kind !== "pglite" && kind !== "postgres") throw new Error("--storage is both, pglite or postgres");
-    await benchOne(kind, o);
+  if (!process.env.CORRIDOR_BENCH_CHILD)
+    console.log(
+      `bench:ingest: ${fmt(o.events)} OTRF events, POSTs of ${fmt(o.batch)}, ${o.clients} clients; rules ${o.rules}`,
+    );
+  if (values.storage === "both") {
+    // one process per storage, so neither run's heap, JIT or RSS peak leaks into the other's figures
+    for (const kind of ["pglite", "postgres"]) {
+      const args = [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), "--storage", kind];
+      const r = spawnSync(process.execPath, args, {
+        stdio: ["ignore", "inherit", "inherit"],
+        env: { ...process.env, CORRIDOR_BENCH_CHILD: "1" },
+      });
+      if (r.status !== 0) process.exitCode = r.status ?? 1;
+    }
+    return;
   }
+  if (values.storage !== "pglite" && values.storage !== "postgres")
+    throw new Error("--storage is both, pglite or postgres");
+  await benchOne(values.storage, o);
 }
 
 if (isMainThread) {

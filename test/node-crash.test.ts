@@ -141,7 +141,9 @@ async function alertedMatches(node: ChildNode, token: string): Promise<number> {
   return total;
 }
 
-test("SIGKILL under sustained ingest: every 202'd event survives, detection catches up exactly once, audit intact", async (t) => {
+test("SIGKILL under sustained ingest: every 202'd event survives, detection catches up exactly once, audit intact", {
+  timeout: 180_000,
+}, async (t) => {
   const port = await freePort();
   const config = writeNodeConfig(dir, port);
   const token = await createTokenCli(config);

@@ -150,7 +150,9 @@ async function assertExactlyOnce(api: RunningNode, token: string): Promise<void>
   );
 }
 
-test("two detect workers share one stream: each takes chunks, every match is one alert", async (t) => {
+test("two detect workers share one stream: each takes chunks, every match is one alert", {
+  timeout: 120_000,
+}, async (t) => {
   if (skip) return t.skip(skip);
   const c = await splitCluster({ dir, rulesDir });
   clusters.push(c);
@@ -214,7 +216,9 @@ function dieOnFirstBatch(n: RunningNode, when: "after-commit" | "mid-transaction
   return dead;
 }
 
-test("a worker dying after its commit or mid-transaction: its chunk is redone elsewhere, nothing lost or doubled", async (t) => {
+test("a worker dying after its commit or mid-transaction: its chunk is redone elsewhere, nothing lost or doubled", {
+  timeout: 120_000,
+}, async (t) => {
   if (skip) return t.skip(skip);
   const c = await splitCluster({ dir, rulesDir, ackWaitMs: 2_000 });
   clusters.push(c);
@@ -227,7 +231,13 @@ test("a worker dying after its commit or mid-transaction: its chunk is redone el
   const deaths = [dieOnFirstBatch(committer, "after-commit"), dieOnFirstBatch(aborter, "mid-transaction")];
 
   await ingestAll(ingest, token);
-  await Promise.all(deaths);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(deaths),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error("a doomed worker never got a chunk within 30 s")), 30_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
   await drained(api, token, [survivor]);
 
   const ps = survivor.detector!.eventsProcessed;
