@@ -13,7 +13,7 @@ import {
 import { isPersonal } from "../../soc/observables.js";
 import type { ShareCandidate } from "./candidate.js";
 import { decide } from "./decide.js";
-import { type PartnerPolicy, PartnerPolicySchema, SHARE_KINDS } from "./partner-policy.js";
+import { type PartnerPolicy, PartnerPolicySchema } from "./partner-policy.js";
 
 const RUNS = Number(process.env.FC_RUNS ?? 400);
 const name = fc.stringMatching(/^[a-z][a-z0-9]{2,7}$/);
