@@ -1,12 +1,14 @@
 // Split (scale-out) nodes for end-to-end tests against the real local NATS JetStream and PostgreSQL:
 // reachability checks that say how to fix a skip, an isolated schema and stream per test, and a
 // node of any role started in-process on them.
+
 import { randomBytes } from "node:crypto";
 import { connect as tcpConnect } from "node:net";
 import { AckPolicy, jetstreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream";
 import { connect, nanos } from "@nats-io/transport-node";
 import pg from "pg";
 import pino from "pino";
+import { eventsSubject } from "../../src/ingest/queue/jetstream.js";
 import type { NodeRole } from "../../src/node/config.js";
 import { type RunningNode, startNode } from "../../src/node/node.js";
 import { DEFAULT_TEST_DATABASE_URL } from "../../src/store/testing/backends.js";
@@ -80,7 +82,7 @@ export async function splitCluster(opts: {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({
       name: stream,
-      subjects: [`corridor.${nodeId}.events`],
+      subjects: [eventsSubject(nodeId, stream)],
       storage: StorageType.File,
       retention: RetentionPolicy.Workqueue,
       duplicate_window: nanos(120_000),
@@ -89,7 +91,7 @@ export async function splitCluster(opts: {
       durable_name: "detect",
       ack_policy: AckPolicy.Explicit,
       ack_wait: nanos(opts.ackWaitMs ?? 3_000),
-      filter_subject: `corridor.${nodeId}.events`,
+      filter_subject: eventsSubject(nodeId, stream),
     });
   } finally {
     await nc.close();

@@ -10,6 +10,9 @@ import { decodeRecord, encodeRecord, type QueuedEvent } from "./record.js";
 const CHUNK_BYTES = 512 * 1024;
 const CONSUMER = "detect";
 
+/** The stream is part of the subject, so two streams of one node never claim the same subject. */
+export const eventsSubject = (nodeId: string, stream: string) => `corridor.${nodeId}.${stream}.events`;
+
 export interface JetStreamOptions {
   readonly url: string;
   readonly stream: string;
@@ -29,7 +32,7 @@ export class JetStreamQueue implements EventQueue {
   static async open(opts: JetStreamOptions): Promise<JetStreamQueue> {
     const nc = await connect({ servers: opts.url, name: `corridor-${opts.nodeId}` });
     const jsm = await jetstreamManager(nc);
-    const subject = `corridor.${opts.nodeId}.events`;
+    const subject = eventsSubject(opts.nodeId, opts.stream);
     try {
       await jsm.streams.info(opts.stream);
     } catch {
@@ -54,6 +57,9 @@ export class JetStreamQueue implements EventQueue {
     return new JetStreamQueue(nc, opts, subject);
   }
 
+  private published = 0;
+  private chunks = 0;
+
   async publish(events: readonly QueuedEvent[]): Promise<void> {
     const js = jetstream(this.nc);
     const chunks: string[][] = [];
@@ -70,6 +76,8 @@ export class JetStreamQueue implements EventQueue {
       size += line.length + 1;
     }
     if (cur.length > 0) chunks.push(cur);
+    this.published += events.length;
+    this.chunks += chunks.length;
     const enc = new TextEncoder();
     await Promise.all(
       chunks.map((lines, i) =>
@@ -140,7 +148,10 @@ export class JetStreamQueue implements EventQueue {
   async lag(): Promise<number> {
     const jsm = await jetstreamManager(this.nc);
     const info = await jsm.consumers.info(this.opts.stream, CONSUMER);
-    return info.num_pending + info.num_ack_pending;
+    // JetStream counts messages, and a message is a chunk of events: scale by what this process
+    // has published per chunk (ingest roles), or by one when it has published nothing
+    const perChunk = this.chunks === 0 ? 1 : this.published / this.chunks;
+    return Math.round((info.num_pending + info.num_ack_pending) * perChunk);
   }
 
   /** Drops the stream (tests and benchmarks that want a fresh queue). */
