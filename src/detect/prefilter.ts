@@ -148,6 +148,8 @@ interface FieldIndex {
   readonly anyValue: ((text: string) => boolean) | undefined;
   /** The length of the shortest contains-needle: shorter values cannot hold any. */
   readonly shortest: number;
+  /** No dot in the name: the field is the own key of that name (getField's first step). */
+  readonly plain: boolean;
 }
 
 /**
@@ -210,6 +212,7 @@ export class Prefilter {
         containsRules,
         anyValue: anyValue ? keywordScan(needles) : undefined,
         shortest: shortest(needles),
+        plain: !field.includes("."),
       });
     }
   }
@@ -239,6 +242,7 @@ export class Prefilter {
     const out: number[] = [];
     this.add(this.always, out);
     const found = this.found;
+    const fields = ev.fields;
     for (const f of this.fields) {
       const anyValue = f.anyValue;
       if (anyValue) {
@@ -250,7 +254,11 @@ export class Prefilter {
         continue;
       }
       // not ev.raw: its per-event cache costs more than the lookup, and few of these are read again
-      const raw = getField(ev.fields, f.field);
+      const raw = f.plain
+        ? Object.hasOwn(fields, f.field)
+          ? fields[f.field]
+          : undefined
+        : getField(fields, f.field);
       if (raw === undefined || raw === null) continue;
       if (typeof raw === "object") {
         // arrays and objects: no cheap test, so every rule keyed on this field is a candidate
@@ -258,17 +266,20 @@ export class Prefilter {
         for (const rules of f.containsRules) this.add(rules, out);
         continue;
       }
+      const text = typeof raw === "string" ? raw : String(raw);
+      let lower: string | undefined;
       if (f.exact.size > 0) {
-        const exact = f.exact.get(typeof raw === "string" ? ev.lower(f.field)! : String(raw));
+        lower = text.toLowerCase();
+        const exact = f.exact.get(lower);
         if (exact) this.add(exact, out);
       }
       const contains = f.contains;
-      if (contains === undefined || (typeof raw === "string" && raw.length < f.shortest)) continue;
+      if (contains === undefined || text.length < f.shortest) continue;
       found.length = 0;
       // text is scanned as it is, folding case; where that is not exact, lower-cased by the book
-      if (typeof raw !== "string" || !contains.collect(raw, found, true)) {
+      if (!contains.collect(text, found, true)) {
         found.length = 0;
-        contains.collect(ev.lower(f.field)!, found);
+        contains.collect(lower ?? text.toLowerCase(), found);
       }
       for (let i = 0; i < found.length; i++) this.add(f.containsRules[found[i]!]!, out);
     }
