@@ -9,8 +9,10 @@ import type { ConsumedBatch, EventQueue, QueueConsumer } from "../ingest/queue/p
 import { type RuleMatch, recordMatch } from "../store/alerts-repo.js";
 import type { Database, Sql } from "../store/database.js";
 import { insertEvents } from "../store/events-repo.js";
-import { type BatchMatch, correlate, detectBatch } from "./detect-batch.js";
+import { correlate } from "./detect-batch.js";
+import { type MatchView, viewOf } from "./match-view.js";
 import type { RuleSet } from "./rule-set.js";
+import type { DetectionStep } from "./step.js";
 
 export interface DetectorMetrics {
   readonly events: Counter;
@@ -21,8 +23,10 @@ export interface DetectorMetrics {
 export interface DetectorOptions {
   readonly db: Database;
   readonly queue: EventQueue;
-  /** The current rule set (swapped on reload). */
-  readonly rules: () => RuleSet;
+  /** Where batches are matched (this thread or a worker thread). */
+  readonly step: DetectionStep;
+  /** The current rule set in this thread: needed for correlations shared between workers. */
+  readonly rules?: () => RuleSet;
   readonly dedupWindowMs: number;
   /** Names this worker's cursor and correlation state ("local" for the single-process node). */
   readonly workerId: string;
@@ -32,7 +36,7 @@ export interface DetectorOptions {
    */
   readonly sharedCorrelations?: boolean;
   /** How a match becomes an alert record (soc's rules on severity, entity, techniques). */
-  readonly toRuleMatch: (m: BatchMatch) => RuleMatch;
+  readonly toRuleMatch: (m: MatchView) => RuleMatch;
   /** Called after each commit with the alerts it touched (auto-incidents, playbooks). */
   readonly afterCommit: (alerts: readonly { alert: Alert; created: boolean }[]) => Promise<void>;
   readonly metrics?: DetectorMetrics;
@@ -84,11 +88,10 @@ export class Detector {
 
   private async handle(batch: ConsumedBatch): Promise<void> {
     const now = this.o.now ?? (() => new Date());
-    const set = this.o.rules();
-    // the correlator mutates as it detects: keep its windows to roll back if the commit fails
-    const before = set.correlator.snapshot();
     const shared = this.o.sharedCorrelations === true;
-    const result = detectBatch(set, batch.events, { deferCorrelation: shared });
+    const set = shared ? this.o.rules?.() : undefined;
+    if (shared && !set) throw new Error("shared correlations need the rule set in this thread");
+    const result = await this.o.step.detect(batch.records, { deferCorrelation: shared });
     const touched: { alert: Alert; created: boolean; receivedAt: number | undefined }[] = [];
     let replay = false;
     try {
@@ -101,10 +104,9 @@ export class Detector {
           replay = claim.rowCount === 0; // redelivered after its commit: nothing to do
           if (replay) return;
         }
-        const matched = batch.events.filter((e) => result.matchedEventIds.has(e.id));
         await insertEvents(
           tx,
-          matched.map((e) => ({
+          result.matched.map((e) => ({
             id: e.id,
             receivedAt: new Date(e.receivedAt),
             source: e.source,
@@ -112,7 +114,7 @@ export class Detector {
           })),
         );
         const matches = [...result.matches];
-        if (shared) {
+        if (set) {
           // the windows as every worker left them, locked until this commit
           await tx.query(
             `INSERT INTO state (key, value, updated_at) VALUES ($1, '{"version":1,"rules":{}}', $2) ON CONFLICT (key) DO NOTHING`,
@@ -124,29 +126,29 @@ export class Detector {
           );
           set.correlator.restore(rows[0]!.value);
           const inputs = [...result.correlationInputs].sort((a, b) => a.time - b.time);
-          matches.push(...correlate(set, inputs, result.watermark));
+          matches.push(...correlate(set, inputs, result.watermark).map(viewOf));
           await putState(tx, SHARED_CORRELATIONS, set.correlator.snapshot(), now());
         }
         for (const m of matches) {
           const r = await recordMatch(tx, this.o.toRuleMatch(m), this.o.dedupWindowMs);
-          touched.push({ ...r, receivedAt: m.kind === "detection" ? m.record.receivedAt : undefined });
+          touched.push({ ...r, receivedAt: m.kind === "detection" ? m.receivedAt : undefined });
         }
         if (batch.position !== undefined)
           await putState(tx, cursorKey(this.o.workerId), batch.position, now());
-        if (!shared) await putState(tx, correlationKey(this.o.workerId), set.correlator.snapshot(), now());
+        if (!shared) await putState(tx, correlationKey(this.o.workerId), result.snapshot, now());
       });
     } catch (e) {
-      set.correlator.restore(before);
+      await this.o.step.rollback();
       throw e;
     }
     if (replay) {
-      set.correlator.restore(before);
+      await this.o.step.rollback();
       return;
     }
-    this.processed += batch.events.length;
+    this.processed += result.count;
     const m = this.o.metrics;
     if (m) {
-      m.events.inc({}, batch.events.length);
+      m.events.inc({}, result.count);
       m.matches.inc({}, touched.length);
       const t = now().getTime();
       // from the 202 to the committed alert

@@ -18,8 +18,9 @@ import { alertRoutes } from "../api/routes/alerts.js";
 import { eventRoutes } from "../api/routes/events.js";
 import { incidentRoutes } from "../api/routes/incidents.js";
 import { systemRoutes } from "../api/routes/system.js";
-import type { NodeServices } from "../api/services.js";
+import type { NodeServices, RulesStatus } from "../api/services.js";
 import { mapEvent } from "../detect/hunt.js";
+import { loadPipelines, type Pipeline } from "../detect/mappings/index.js";
 import type { CorrelatorSnapshot } from "../detect/sigma/correlation.js";
 import { Ingestor } from "../ingest/accept.js";
 import { JetStreamQueue } from "../ingest/queue/jetstream.js";
@@ -36,7 +37,9 @@ import { executeAction } from "./execute-action.js";
 import { Responder } from "./respond.js";
 import { buildRuleSet, type RuleSet } from "./rule-set.js";
 import { auditPort, rulesStatus } from "./services.js";
+import { InlineStep } from "./step.js";
 import { toRuleMatch } from "./to-alert.js";
+import { WorkerStep } from "./worker-step.js";
 
 export interface NodeOptions {
   readonly config: NodeConfig;
@@ -47,6 +50,8 @@ export interface NodeOptions {
   /** Overrides the config's port (0 = any free port; tests). */
   readonly port?: number;
   readonly now?: () => Date;
+  /** false: match in the main thread even when a worker thread could (tests of the inline path). */
+  readonly detectionThread?: boolean;
   /** PostgreSQL only: a schema to use (test isolation, several nodes on one database). */
   readonly databaseSchema?: string;
   /** Names this process's detector state; defaults to "local" (role all) or a random worker id. */
@@ -113,30 +118,56 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     placeholders: config.placeholders,
   };
 
-  // rules: built once, swapped whole on reload; correlation windows carried over
+  // rules: built once, swapped whole on reload; correlation windows carried over. The
+  // single-process node matches in a worker thread (its own core); split detect workers match
+  // here, since their correlations are fed in the commit's transaction.
   const workerId = o.workerId ?? (role === "all" ? "local" : `worker-${randomUUID().slice(0, 8)}`);
+  const offload = detects && queue.kind === "segment-log" && o.detectionThread !== false;
   let ruleSet: RuleSet | undefined;
-  const load = (previous?: CorrelatorSnapshot): RuleSet => {
+  let status: RulesStatus | undefined;
+  let pipelines: readonly Pipeline[] = [];
+  const workerStep = offload ? new WorkerStep() : undefined;
+  const loadHere = (previous?: CorrelatorSnapshot): RuleSet => {
     const r = buildRuleSet(sources, now(), previous);
     if (!r.ok) throw new Error(`mappings failed to load: ${r.error.map((p) => p.message).join("; ")}`);
     return r.value;
   };
-  if (detects || ingests) {
-    const saved = detects ? await getState<CorrelatorSnapshot>(db, correlationKey(workerId)) : undefined;
-    ruleSet = load(saved);
-    log.info({ rules: rulesStatus(ruleSet).detections, failed: ruleSet.report.failed }, "rules loaded");
+  const loadPipelinesHere = () => {
+    const r = loadPipelines(sources.mappings.length > 0 ? [...sources.mappings] : undefined);
+    if (!r.ok) throw new Error(`mappings failed to load: ${r.error.map((p) => p.message).join("; ")}`);
+    return r.value;
+  };
+  const saved = detects ? await getState<CorrelatorSnapshot>(db, correlationKey(workerId)) : undefined;
+  if (workerStep) {
+    status = await workerStep.load(sources, saved);
+    workerStep.seed(saved);
+    pipelines = loadPipelinesHere();
+  } else if (detects) {
+    ruleSet = loadHere(saved);
+    status = rulesStatus(ruleSet);
+    pipelines = ruleSet.pipelines;
+  } else {
+    pipelines = loadPipelinesHere();
   }
+  if (status) log.info({ rules: status.detections, failed: status.report.failed }, "rules loaded");
   const reload = async (by: string) => {
-    const next = load(ruleSet?.correlator.snapshot());
-    ruleSet = next;
+    if (workerStep) {
+      status = await workerStep.load(sources);
+      pipelines = loadPipelinesHere();
+    } else {
+      ruleSet = loadHere(ruleSet?.correlator.snapshot());
+      status = rulesStatus(ruleSet);
+      pipelines = ruleSet.pipelines;
+    }
+    const report = status.report;
     await audit.append({
       actor: by,
       action: "rules.reload",
-      outcome: next.report.failed === 0 ? "success" : "failure",
-      details: { rules: next.report.rules, loaded: next.report.loaded, failed: next.report.failed },
+      outcome: report.failed === 0 ? "success" : "failure",
+      details: { rules: report.rules, loaded: report.loaded, failed: report.failed },
     });
-    log.info({ loaded: next.report.loaded, failed: next.report.failed, by }, "rules reloaded");
-    return rulesStatus(next);
+    log.info({ loaded: report.loaded, failed: report.failed, by }, "rules reloaded");
+    return status;
   };
 
   const responder = new Responder({
@@ -147,10 +178,8 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     audit,
     log,
     fieldsOf: (source, raw) => {
-      const set = ruleSet;
-      if (!set) return raw;
-      const choice = mappingFor(source, set.pipelines);
-      return (choice ? mapEvent(choice, set.pipelines, raw, {})?.fields : undefined) ?? raw;
+      const choice = mappingFor(source, pipelines);
+      return (choice ? mapEvent(choice, pipelines, raw, {})?.fields : undefined) ?? raw;
     },
     services: () => services,
   });
@@ -162,6 +191,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     detector = new Detector({
       db,
       queue,
+      step: workerStep ?? new InlineStep(() => ruleSet!),
       rules: () => ruleSet!,
       dedupWindowMs: config.detection.dedupWindow,
       workerId,
@@ -188,7 +218,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     ? new Ingestor(
         queue,
         { ...config.ingest, maxInFlight: 64 },
-        () => new Set(["auto", "none", ...(ruleSet?.pipelines.map((p) => p.name) ?? [])]),
+        () => new Set(["auto", "none", ...pipelines.map((p) => p.name)]),
         { accepted, rejected: metrics.counter("corridor_events_rejected_total", "Events rejected") },
         () => now().getTime(),
       )
@@ -210,7 +240,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     audit,
     metrics,
     now,
-    rules: () => (ruleSet && detects ? rulesStatus(ruleSet) : undefined),
+    rules: () => (detects ? status : undefined),
     reloadRules: async (by) => {
       if (!detects) throw new Error("this role does not detect");
       return reload(`${by.name} (${by.role})`);
@@ -229,7 +259,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       } catch (e) {
         checks.queue = (e as Error).message;
       }
-      if (detects) checks.rules = ruleSet ? "ok" : "not loaded";
+      if (detects) checks.rules = status ? "ok" : "not loaded";
       return { ok: Object.values(checks).every((v) => v === "ok"), checks };
     },
     executeAction: (a, by) =>
@@ -356,6 +386,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       await detector?.stop();
+      await workerStep?.close();
       await queue.close();
       await audit.append({ actor: "system", action: "node.stop", outcome: "success" }).catch(() => undefined);
       await db.close();

@@ -2,14 +2,14 @@
 import type { JsonValue } from "../core/index.js";
 import { alertFromMatch } from "../soc/alerts.js";
 import type { RuleMatch } from "../store/alerts-repo.js";
-import type { BatchMatch } from "./detect-batch.js";
+import type { MatchView } from "./match-view.js";
 
 const groupText = (group: Readonly<Record<string, JsonValue>>) =>
   Object.entries(group)
     .map(([k, v]) => `${k}=${v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v)}`)
     .join(",");
 
-export function toRuleMatch(m: BatchMatch): RuleMatch {
+export function toRuleMatch(m: MatchView): RuleMatch {
   if (m.kind === "detection") {
     const a = alertFromMatch({
       rule: { id: m.rule.id, title: m.rule.title, level: m.rule.level, tags: m.rule.tags },
@@ -22,11 +22,11 @@ export function toRuleMatch(m: BatchMatch): RuleMatch {
       tags: a.tags,
       techniques: a.techniques,
       entity: a.entity,
-      eventId: m.record.id,
+      eventId: m.recordId,
       at: new Date(m.time),
     };
   }
-  const c = m.match;
+  const c = m;
   const group = groupText(c.group);
   const a = alertFromMatch({
     rule: { id: c.rule.id, title: c.rule.title, level: c.rule.level, tags: c.rule.tags },

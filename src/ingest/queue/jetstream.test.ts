@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { connect } from "node:net";
 import { after, before, test } from "node:test";
 import { JetStreamQueue } from "./jetstream.js";
-import type { QueuedEvent } from "./record.js";
+import { decodeRecord, type QueuedEvent } from "./record.js";
 
 const NATS_URL = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 
@@ -56,8 +56,8 @@ test("two consumers share the work: every event exactly once, none lost", async 
   const byWorker = [0, 0];
   const worker = (queue: JetStreamQueue, w: number) =>
     queue.consume(async (b) => {
-      byWorker[w]! += b.events.length;
-      for (const e of b.events) seen.set(e.id, (seen.get(e.id) ?? 0) + 1);
+      byWorker[w]! += b.records.length;
+      for (const e of b.records.map(decodeRecord)) seen.set(e.id, (seen.get(e.id) ?? 0) + 1);
       await new Promise((r) => setTimeout(r, 30));
     });
   const c1 = worker(q, 0);
@@ -89,7 +89,7 @@ test("a batch whose handler fails is delivered again", async (t) => {
   const c = q.consume(async (b) => {
     attempts++;
     if (attempts === 1) throw new Error("database down");
-    got.push(...b.events.map((e) => e.id));
+    got.push(...b.records.map((r) => decodeRecord(r).id));
   });
   await c.idle();
   await c.stop();

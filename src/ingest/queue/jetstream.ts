@@ -4,7 +4,7 @@
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream";
 import { connect, type NatsConnection, nanos } from "@nats-io/transport-node";
 import type { ConsumedBatch, EventQueue, QueueConsumer } from "./port.js";
-import { decodeRecord, encodeRecord, type QueuedEvent } from "./record.js";
+import { encodeRecord, type QueuedEvent } from "./record.js";
 
 /** Chunks stay well under NATS's default 1 MiB max payload. */
 const CHUNK_BYTES = 512 * 1024;
@@ -103,15 +103,14 @@ export class JetStreamQueue implements EventQueue {
           const iter = await consumer.consume({ max_messages: 1 });
           messages = iter;
           for await (const m of iter) {
-            const events = dec
+            const records = dec
               .decode(m.data)
               .split("\n")
-              .filter((l) => l !== "")
-              .map(decodeRecord);
+              .filter((l) => l !== "");
             // keep the chunk ours while a long batch is handled
             const keepAlive = setInterval(() => m.working(), 5_000);
             try {
-              await handle({ events, id: `${this.opts.stream}:${m.seq}`, position: undefined });
+              await handle({ records, id: `${this.opts.stream}:${m.seq}`, position: undefined });
               await m.ackAck();
             } catch {
               try {

@@ -5,7 +5,8 @@
 import type { QueuedEvent } from "./record.js";
 
 export interface ConsumedBatch {
-  readonly events: readonly QueuedEvent[];
+  /** The records as written (JSON text, see record.ts): decoded where they are used, which may be a worker thread. */
+  readonly records: readonly string[];
   /** A stable id of the batch across redeliveries (JetStream: stream sequence), when the queue has one. */
   readonly id: string | undefined;
   /** Opaque resume position for queues whose consumer keeps its own cursor (the segment log). */

@@ -2,7 +2,7 @@
 // reads from its committed cursor (kept in the database with its alerts) and wakes on each append.
 import { SegmentLog } from "../segment-log/index.js";
 import type { ConsumedBatch, EventQueue, QueueConsumer } from "./port.js";
-import { decodeRecord, encodeRecord, type QueuedEvent } from "./record.js";
+import { encodeRecord, type QueuedEvent } from "./record.js";
 
 export interface SegmentLogQueueOptions {
   /** Records handed to the consumer at once. */
@@ -79,7 +79,7 @@ export class SegmentLogQueue implements EventQueue {
         }
         try {
           await handle({
-            events: records.map((r) => decodeRecord(r.data.toString("utf8"))),
+            records: records.map((r) => r.data.toString("utf8")),
             id: undefined,
             position: String(last.offset + 1),
           });

@@ -1,0 +1,68 @@
+// Detection in a worker thread, for the single-process node: the main thread keeps serving
+// ingest and the API while a batch is matched on the other core.
+import { Worker } from "node:worker_threads";
+import type { RulesStatus } from "../api/services.js";
+import type { CorrelatorSnapshot } from "../detect/sigma/correlation.js";
+import type { WorkerReply, WorkerRequest } from "./detect-worker.js";
+import type { RuleSources } from "./rule-set.js";
+import type { DetectionStep, StepResult } from "./step.js";
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+export class WorkerStep implements DetectionStep {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private n = 0;
+  private before: CorrelatorSnapshot | undefined;
+  private last: CorrelatorSnapshot = { version: 1, rules: {} };
+
+  constructor() {
+    this.worker = new Worker(new URL("./detect-worker.js", import.meta.url));
+    this.worker.on("message", (r: WorkerReply) => {
+      const p = this.pending.get(r.n);
+      if (!p) return;
+      this.pending.delete(r.n);
+      if (r.ok) p.resolve(r.value);
+      else p.reject(new Error(`detection worker: ${r.error}`));
+    });
+    this.worker.on("error", (e) => {
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    });
+  }
+
+  private call<T>(m: { kind: WorkerRequest["kind"] } & Record<string, unknown>): Promise<T> {
+    const n = ++this.n;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(n, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...m, n });
+    });
+  }
+
+  /** Loads (or reloads) the rules in the worker; correlation windows carry over. */
+  load(sources: RuleSources, snapshot?: CorrelatorSnapshot): Promise<RulesStatus> {
+    return this.call<RulesStatus>({ kind: "load", sources, ...(snapshot ? { snapshot } : {}) });
+  }
+
+  async detect(records: readonly string[]): Promise<StepResult> {
+    this.before = this.last;
+    const r = await this.call<StepResult>({ kind: "detect", records });
+    this.last = r.snapshot;
+    return r;
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.before) return;
+    this.last = this.before;
+    await this.call({ kind: "restore", snapshot: this.before });
+  }
+
+  /** Seeds the rollback point with the windows the worker was loaded with. */
+  seed(snapshot: CorrelatorSnapshot | undefined): void {
+    if (snapshot) this.last = snapshot;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
