@@ -2,6 +2,7 @@
 // values of that type OR-ed inside it, the observation expressions OR-ed together, all sorted, so
 // the same set of observables always gives the same text (and so the same indicator id).
 import type { Observable } from "../../core/soc.js";
+import { formatCidr, formatIp, parseCidr, parseIp } from "../../soc/ip.js";
 import type { ComparisonExpression, ObjectPath, ObservationExpression, Pattern } from "./pattern-ast.js";
 import { printPattern } from "./pattern-ast.js";
 
@@ -45,6 +46,23 @@ export function observablePath(o: Observable): ObjectPath {
   }
 }
 
+/**
+ * The value as STIX carries it: IPv6 addresses and ranges in RFC 5952 hex form (one spelling per
+ * address, so one SCO id; the official schema's IPv6 pattern also rejects dotted-quad tails), a
+ * process as its image's base name, anything else as given.
+ */
+export function stixValue(o: Observable): string {
+  if (o.kind === "ipv6") {
+    const ip = parseIp(o.value);
+    return ip?.version === 6 ? formatIp(ip) : o.value;
+  }
+  if (o.kind === "cidr" && o.value.includes(":")) {
+    const c = parseCidr(o.value);
+    return c ? formatCidr(c) : o.value;
+  }
+  return o.kind === "process" ? baseName(o.value) : o.value;
+}
+
 /** `[ipv4-addr:value = '203.0.113.47']` as a comparison expression. */
 export function observableComparison(o: Observable): ComparisonExpression {
   return {
@@ -52,7 +70,7 @@ export function observableComparison(o: Observable): ComparisonExpression {
     path: observablePath(o),
     negated: false,
     operator: "=",
-    value: { kind: "string", value: o.kind === "process" ? baseName(o.value) : o.value },
+    value: { kind: "string", value: stixValue(o) },
   };
 }
 

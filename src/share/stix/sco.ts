@@ -3,7 +3,7 @@
 // personal data: made here like the rest; whether they leave the node is the policy's decision.
 import type { Observable } from "../../core/soc.js";
 import { scoId } from "./ids.js";
-import { baseName, HASH_NAMES } from "./pattern-build.js";
+import { HASH_NAMES, stixValue } from "./pattern-build.js";
 import type { CyberObservable } from "./types.js";
 
 const valued = (type: CyberObservable["type"], value: string): CyberObservable => ({
@@ -15,20 +15,21 @@ const valued = (type: CyberObservable["type"], value: string): CyberObservable =
 
 /** The SCO for one observable. */
 export function scoOf(o: Observable): CyberObservable {
+  const v = stixValue(o);
   switch (o.kind) {
     case "ipv4":
-      return valued("ipv4-addr", o.value);
+      return valued("ipv4-addr", v);
     case "ipv6":
-      return valued("ipv6-addr", o.value);
+      return valued("ipv6-addr", v);
     case "cidr":
-      return valued(o.value.includes(":") ? "ipv6-addr" : "ipv4-addr", o.value);
+      return valued(v.includes(":") ? "ipv6-addr" : "ipv4-addr", v);
     case "domain":
     case "hostname":
-      return valued("domain-name", o.value);
+      return valued("domain-name", v);
     case "url":
-      return valued("url", o.value);
+      return valued("url", v);
     case "email":
-      return valued("email-addr", o.value);
+      return valued("email-addr", v);
     case "md5":
     case "sha1":
     case "sha256": {
@@ -44,7 +45,7 @@ export function scoOf(o: Observable): CyberObservable {
         account_login: o.value,
       };
     case "process": {
-      const name = baseName(o.value);
+      const name = v;
       return { type: "file", spec_version: "2.1", id: scoId("file", { name }), name };
     }
   }
