@@ -330,13 +330,11 @@ describe("print then parse", () => {
           fc
             .integer({ min: 1, max: 99 })
             .map((n) => ({ kind: "repeats" as const, times: { kind: "int" as const, text: String(n) } })),
-          fc
-            .tuple(timestamp, fc.integer({ min: 1, max: 1e9 }))
-            .map(([start, ms]) => ({
-              kind: "start-stop" as const,
-              start,
-              stop: new Date(Date.parse(start) + ms).toISOString(),
-            })),
+          fc.tuple(timestamp, fc.integer({ min: 1, max: 1e9 })).map(([start, ms]) => ({
+            kind: "start-stop" as const,
+            start,
+            stop: new Date(Date.parse(start) + ms).toISOString(),
+          })),
         ),
       }),
     ),

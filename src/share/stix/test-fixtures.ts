@@ -100,6 +100,6 @@ export const incidentArb: fc.Arbitrary<Incident> = fc
     id: r.id as IncidentId,
     assignee: null,
     classification: { level, releasableTo },
-    updatedAt: r.updatedAt < r.createdAt ? r.createdAt : r.updatedAt,
+    updatedAt: new Date(Math.max(r.updatedAt.getTime(), r.createdAt.getTime())),
     version: 1,
   }));
