@@ -77,6 +77,10 @@ describe("keywordScan", () => {
     assert.equal(keywordScan(["mi"])("M\u0130"), true);
     assert.equal(keywordScan(["mimi"])("M\u0130M\u0130"), false);
   });
+  test("finds needles V8 mis-compiles into a case-insensitive alternation", () => {
+    assert.equal(keywordScan(["\u017f", "s", "st"])("s"), true);
+    assert.equal(keywordScan(["\u212a", "k", "kk"])("k"), true);
+  });
 });
 
 const RULES = ["k\u212ai", "si:", "\\\\sekurlsa", "\u03c3\u03c3", "i\u0307k"];
@@ -86,8 +90,8 @@ const rulesYaml = RULES.map(
     `title: field ${i}\nid: field-${i}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    CommandLine|contains: '${n}'\n  condition: sel\n---\n` +
     `title: exact ${i}\nid: exact-${i}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    Image: '${n}'\n  condition: sel\n---\n` +
     // two necessary conditions (clauses), within one selection and across an `and`
-    `title: both ${i}\nid: both-${i}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    CommandLine|contains: '${n}'\n    Image|endswith: '${n.slice(1)}'\n  condition: sel\n---\n` +
-    `title: and ${i}\nid: and-${i}\nlogsource:\n  product: windows\ndetection:\n  a:\n    Other|startswith: '${n}'\n  b:\n    - '${n.slice(0, 2)}'\n  condition: a and b and not 1 of c*\n  c1:\n    Image: x\n---\n` +
+    `title: both ${i}\nid: both-${i}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    CommandLine|contains: '${n}'\n    Image: '${n.slice(1)}'\n  condition: sel\n---\n` +
+    `title: and ${i}\nid: and-${i}\nlogsource:\n  product: windows\ndetection:\n  a:\n    Other|startswith: '${n}'\n  b:\n    - '${n.slice(0, 2)}'\n  e:\n    Image: '${n}'\n  condition: a and b and e and not 1 of c*\n  c1:\n    Image: x\n---\n` +
     `title: or ${i}\nid: or-${i}\nlogsource:\n  product: windows\ndetection:\n  a:\n    Other|endswith: '${n}'\n  b:\n    CommandLine: '${n}'\n  condition: a or b\n`,
 ).join("---\n");
 

@@ -107,11 +107,17 @@ export function necessaryAtoms(expr: ConditionExpr, ids: ReadonlyMap<string, Sea
 /** Necessary conditions that must all hold (each: one of its atoms), strongest first; [] when none. */
 export type Clauses = readonly (readonly Atom[])[];
 
-/** Two clauses prune most of what one lets through; more cost more per event than they save. */
-const MAX_CLAUSES = 2;
-
-const strongestClauses = (options: Clauses): Clauses =>
-  [...options].sort((a, b) => weakness(a) - weakness(b)).slice(0, MAX_CLAUSES);
+/**
+ * The strongest condition, and the strongest one of exact values as a second: that prunes most of
+ * what one lets through, and a second set of substrings would cost more memory in the automata
+ * (a dense row per state) than it saves time.
+ */
+const strongestClauses = (options: Clauses): Clauses => {
+  const [first, ...rest] = [...options].sort((a, b) => weakness(a) - weakness(b));
+  if (!first) return [];
+  const second = rest.find((c) => c.every((a) => a.exact));
+  return second ? [first, second] : [first];
+};
 
 /**
  * Like necessaryAtoms, but an AND keeps its two strongest necessary conditions rather than one:
@@ -315,14 +321,19 @@ let traps: string | undefined;
  * A test "the lower-cased text contains one of these needles" that mostly runs one native
  * case-insensitive alternation on the text as it is. `/i` agrees with toLowerCase except on a few
  * characters (caseTraps), so those also make the first regex match, and the needles are then
- * sought in the lower-cased text.
+ * sought in the lower-cased text. Needles with non-ASCII characters take that slow path always:
+ * V8 (Node 20) mis-compiles some `/i` alternations of them (`/\u017f|s|st/i` misses "s").
  */
 export function keywordScan(needles: readonly string[]): (text: string) => boolean {
+  const exact = (text: string) => {
+    const lower = text.toLowerCase();
+    for (const n of needles) if (lower.includes(n)) return true;
+    return false;
+  };
+  if (needles.some((n) => /[^\x00-\x7f]/.test(n))) return exact;
   traps ??= caseTraps();
-  const alternation = needles.map(escapeRegExp).join("|");
-  const quick = new RegExp(`${alternation}|${traps}`, "i");
-  const exact = new RegExp(alternation);
-  return (text) => quick.test(text) && exact.test(text.toLowerCase());
+  const quick = new RegExp(`${needles.map(escapeRegExp).join("|")}|${traps}`, "i");
+  return (text) => quick.test(text) && exact(text);
 }
 
 /** Does some scalar leaf of `v` (as leafTexts lists them) of at least `min` characters pass `re`? */
