@@ -330,7 +330,8 @@ export function keywordScan(needles: readonly string[]): (text: string) => boole
     for (const n of needles) if (lower.includes(n)) return true;
     return false;
   };
-  if (needles.some((n) => /[^\x00-\x7f]/.test(n))) return exact;
+  const ascii = (n: string) => [...n].every((c) => c.charCodeAt(0) < 128);
+  if (!needles.every(ascii)) return exact;
   traps ??= caseTraps();
   const quick = new RegExp(`${needles.map(escapeRegExp).join("|")}|${traps}`, "i");
   return (text) => quick.test(text) && exact(text);
