@@ -4,7 +4,9 @@ import { readFileSync } from "node:fs";
 import { UsageError } from "./args.js";
 import { AUDIT_HELP, auditCommand } from "./audit.js";
 import { HUNT_HELP, huntCommand } from "./hunt.js";
+import { KEYS_HELP, keysCommand } from "./keys.js";
 import { NODE_HELP, nodeCommand } from "./node.js";
+import { PARTNER_HELP, partnerCommand } from "./partner.js";
 import { RULES_CHECK_HELP, rulesCheck } from "./rules-check.js";
 import { TOKEN_HELP, tokenCommand } from "./token.js";
 
@@ -18,6 +20,8 @@ Commands:
   node [--config FILE] [--role ROLE]     run a node: ingest, detection, incidents, API
   token create|list|revoke               API tokens (stored hashed)
   audit verify                           check the audit log's hash chain
+  keys init|show                         the node's Ed25519 signing key pair
+  partner add|list|remove                pin a partner node's key, with its sharing policy
   help [command]                         help for a command
 
 Options:
@@ -36,6 +40,8 @@ const COMMANDS: Record<string, { help: string; run: (argv: readonly string[]) =>
   node: { help: NODE_HELP, run: nodeCommand },
   token: { help: TOKEN_HELP, run: tokenCommand },
   audit: { help: AUDIT_HELP, run: auditCommand },
+  keys: { help: KEYS_HELP, run: keysCommand },
+  partner: { help: PARTNER_HELP, run: partnerCommand },
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
