@@ -8,6 +8,7 @@ import { KEYS_HELP, keysCommand } from "./keys.js";
 import { NODE_HELP, nodeCommand } from "./node.js";
 import { PARTNER_HELP, partnerCommand } from "./partner.js";
 import { RULES_CHECK_HELP, rulesCheck } from "./rules-check.js";
+import { SHARE_HELP, shareCommand } from "./share.js";
 import { TOKEN_HELP, tokenCommand } from "./token.js";
 
 const HELP = `Corridor: a joint Cyber Defense Centre for trusted national cloud operators.
@@ -22,6 +23,7 @@ Commands:
   audit verify                           check the audit log's hash chain
   keys init|show                         the node's Ed25519 signing key pair
   partner add|list|remove                pin a partner node's key, with its sharing policy
+  share export|import                    STIX 2.1 bundles on files (OpenCTI, MISP by hand)
   help [command]                         help for a command
 
 Options:
@@ -42,6 +44,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: readonly string[]) =>
   audit: { help: AUDIT_HELP, run: auditCommand },
   keys: { help: KEYS_HELP, run: keysCommand },
   partner: { help: PARTNER_HELP, run: partnerCommand },
+  share: { help: SHARE_HELP, run: (argv) => shareCommand(argv) },
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
