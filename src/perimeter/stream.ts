@@ -106,7 +106,10 @@ export async function streamDecisions(
     // Takes the writers' lock: no change commits while this poll reads, so the cursor is exact.
     await expireDecisions(tx, now);
     const h = await highWater(tx);
-    const c = Math.min(b.cursor, h);
+    // Read again under the lock: an overlapping poll by the same bouncer may have moved it.
+    const cur = await tx.query<{ cursor: number }>('SELECT "cursor" FROM bouncers WHERE id = $1', [b.id]);
+    if (!cur.rows[0]) return FORBIDDEN;
+    const c = Math.min(Number(cur.rows[0].cursor), h);
     let body: StreamBody;
     let withheld: number;
     if (req.startup) {
