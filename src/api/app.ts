@@ -25,6 +25,8 @@ export interface ApiHost<S> {
   readonly metrics: MetricsRegistry;
   /** Largest request body accepted, in bytes (413 beyond). */
   readonly maxBodyBytes: number;
+  /** Sub-applications with their own conventions, mounted at the root (TAXII, CrowdSec LAPI). */
+  readonly mounts?: readonly Hono[];
   /** Logs a failure that is a bug or broken infrastructure (500). */
   readonly logError: (err: unknown, context: Record<string, unknown>) => void;
 }
@@ -190,6 +192,7 @@ export function buildApp<S>(host: ApiHost<S>): Hono {
       return res;
     });
   }
+  for (const sub of host.mounts ?? []) app.route("/", sub);
   app.notFound((c) =>
     problemResponse(
       new HttpProblem(404, "not-found", `no route ${c.req.method} ${c.req.path}; see /openapi.json`),

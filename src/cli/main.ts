@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { UsageError } from "./args.js";
 import { AUDIT_HELP, auditCommand } from "./audit.js";
+import { BOUNCER_HELP, bouncerCommand, DECISIONS_HELP, decisionsCommand } from "./bouncer.js";
 import { HUNT_HELP, huntCommand } from "./hunt.js";
 import { KEYS_HELP, keysCommand } from "./keys.js";
 import { NODE_HELP, nodeCommand } from "./node.js";
@@ -24,6 +25,8 @@ Commands:
   keys init|show                         the node's Ed25519 signing key pair
   partner add|list|remove                pin a partner node's key, with its sharing policy
   share export|import                    STIX 2.1 bundles on files (OpenCTI, MISP by hand)
+  bouncer add|list|delete                CrowdSec bouncers of the decision stream (prints a key)
+  decisions add|list|delete              perimeter block decisions by hand
   help [command]                         help for a command
 
 Options:
@@ -45,6 +48,8 @@ const COMMANDS: Record<string, { help: string; run: (argv: readonly string[]) =>
   keys: { help: KEYS_HELP, run: keysCommand },
   partner: { help: PARTNER_HELP, run: partnerCommand },
   share: { help: SHARE_HELP, run: (argv) => shareCommand(argv) },
+  bouncer: { help: BOUNCER_HELP, run: bouncerCommand },
+  decisions: { help: DECISIONS_HELP, run: decisionsCommand },
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
