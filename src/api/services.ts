@@ -1,6 +1,6 @@
 // What the API needs from the node it serves. The node (src/node) builds this from its parts; the
 // API only composes HTTP around it. Repositories are called on `db` directly.
-import type { Principal, RemediationAction } from "../core/index.js";
+import type { Incident, Principal, RemediationAction } from "../core/index.js";
 import type { LoadReport } from "../detect/sigma/loader.js";
 import type { Ingestor } from "../ingest/accept.js";
 import type { Database } from "../store/database.js";
@@ -57,6 +57,8 @@ export interface NodeServices {
   ready(): Promise<{ readonly ok: boolean; readonly checks: Readonly<Record<string, string>> }>;
   /** Carries out an approved action (perimeter decision, webhook, connector). */
   executeAction(action: RemediationAction, actor: string): Promise<RemediationAction>;
+  /** Shares an incident with the partners whose policy lets it through; per-partner outcomes. */
+  shareIncident(incident: Incident, actor: string): Promise<readonly unknown[]>;
   /** Events accepted but not yet detected. */
   lag(): Promise<number>;
 }

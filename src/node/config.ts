@@ -93,6 +93,15 @@ export const NodeConfigSchema = z
         batch: z.number().int().positive().default(2000),
       })
       .default({ dedupWindow: 15 * 60_000, watchRules: true, autoIncident: "high", batch: 2000 }),
+    /** Cross-border sharing: partners and their policies are pinned with `corridor partner add`. */
+    sharing: z
+      .object({
+        /** Share an incident with every partner as soon as it is opened (policy permitting). */
+        auto: z.boolean().default(true),
+        /** How long a block taken from a partner's indicator lasts when the indicator names no end. */
+        importBlock: Duration.default(4 * 3_600_000),
+      })
+      .default({ auto: true, importBlock: 4 * 3_600_000 }),
     /** Where actions without a built-in executor go: a webhook per kind (EDR, IAM...). */
     connectors: z
       .object({

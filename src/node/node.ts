@@ -28,12 +28,16 @@ import type { EventQueue } from "../ingest/queue/port.js";
 import type { QueuedEvent } from "../ingest/queue/record.js";
 import { SegmentLogQueue } from "../ingest/queue/segment.js";
 import { startSyslog } from "../ingest/syslog/index.js";
+import { lapiRoutes } from "../perimeter/lapi.js";
+import { loadSchemas, structuralProblems, validateStix } from "../share/stix/index.js";
+import { taxiiApp } from "../share/taxii/server.js";
 import { type Database, openDatabase } from "../store/database.js";
 import { authenticate } from "../store/tokens-repo.js";
 import type { NodeConfig, NodeRole } from "./config.js";
 import { mappingFor } from "./detect-batch.js";
 import { correlationKey, Detector, getState } from "./detector.js";
 import { executeAction } from "./execute-action.js";
+import { Federation } from "./federation.js";
 import { Responder } from "./respond.js";
 import { buildRuleSet, type RuleSet } from "./rule-set.js";
 import { auditPort, rulesStatus } from "./services.js";
@@ -77,6 +81,27 @@ const VERSION = (
     version: string;
   }
 ).version;
+
+/**
+ * What the TAXII server checks of an incoming object: the structural rules always, the official
+ * schemas when the operator has them (CORRIDOR_STIX_SCHEMAS); they are not shipped.
+ */
+function stixCheck(o: Record<string, unknown>): string | undefined {
+  const structural = structuralProblems(o);
+  if (structural.length > 0)
+    return structural
+      .map((p) => `${p.path ?? ""}: ${p.message}`)
+      .join("; ")
+      .slice(0, 500);
+  if ("code" in loadSchemas()) return undefined;
+  const r = validateStix(o);
+  return r.ok
+    ? undefined
+    : r.error
+        .map((p) => `${p.path ?? ""}: ${p.message}`)
+        .join("; ")
+        .slice(0, 500);
+}
 
 export async function startNode(o: NodeOptions): Promise<RunningNode> {
   const { config } = o;
@@ -170,6 +195,22 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     return status;
   };
 
+  const federation = new Federation({
+    db,
+    node: {
+      id: config.node.id,
+      name: config.node.name ?? config.node.id,
+      jurisdiction: config.node.jurisdiction,
+    },
+    dataDir,
+    audit,
+    log,
+    now,
+    importBlockMs: config.sharing.importBlock,
+  });
+  const fed = await federation.start();
+  log.info(fed, "federation ready");
+
   const responder = new Responder({
     db,
     autoIncident: config.detection.autoIncident,
@@ -182,6 +223,11 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       return (choice ? mapEvent(choice, pipelines, raw, {})?.fields : undefined) ?? raw;
     },
     services: () => services,
+    onIncident: config.sharing.auto
+      ? async (incident) => {
+          await federation.shareIncident(incident, "system (auto-share)");
+        }
+      : undefined,
   });
   const playbooks = responder.load();
   log.info({ playbooks: playbooks.loaded }, "playbooks loaded");
@@ -262,6 +308,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       if (detects) checks.rules = status ? "ok" : "not loaded";
       return { ok: Object.values(checks).every((v) => v === "ok"), checks };
     },
+    shareIncident: (incident, by) => federation.shareIncident(incident, by),
     executeAction: (a, by) =>
       executeAction({ db, nodeId: config.node.id, now, connectors: config.connectors }, a, by),
     lag: async () => {
@@ -300,6 +347,52 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       });
     },
     metrics,
+    mounts: api
+      ? [
+          taxiiApp({
+            db,
+            title: `Corridor ${config.node.id}`,
+            description: config.node.name ?? "",
+            authenticate: async (secret) =>
+              (await authenticate(db, secret, now())) ?? (await federation.authenticatePartner(secret)),
+            now,
+            validate: (o) => {
+              const r = validateStix(o, { schemas: "if-available" } as never);
+              return r.ok
+                ? undefined
+                : r.error
+                    .map((p) => p.message)
+                    .join("; ")
+                    .slice(0, 500);
+            },
+            verifyWrite: (w) => federation.verifyPush(w),
+            onAdded: (c, objects, by) => federation.imported(c, objects, by),
+            onRefused: async (r) => {
+              await audit.append({
+                actor: r.principal ? `${r.principal.name} (${r.principal.role})` : "anonymous",
+                action: "taxii.refused",
+                target: r.path,
+                outcome: "denied",
+                details: { reason: r.reason },
+              });
+            },
+          }),
+          lapiRoutes({
+            sql: db,
+            now,
+            metrics,
+            logError: (err, context) => log.error({ err, ...context }, "lapi failed"),
+            onRefused: async (r) => {
+              await audit.append({
+                actor: `bouncer${r.remote ? `@${r.remote}` : ""}`,
+                action: "lapi.refused",
+                target: r.path,
+                outcome: "denied",
+              });
+            },
+          }),
+        ]
+      : [],
     maxBodyBytes: config.ingest.maxBodyBytes,
     logError: (err, context) => log.error({ err, ...context }, "request failed"),
   });

@@ -25,6 +25,8 @@ export interface ResponderOptions {
   readonly log: Logger;
   /** The stored (raw) event with Sigma field names, as its source's mapping gives them. */
   readonly fieldsOf: (source: string, raw: JsonObject) => JsonObject;
+  /** After an incident was opened automatically (cross-border sharing). */
+  readonly onIncident?: ((incident: Incident) => Promise<void>) | undefined;
   /** The API services, for opening incidents the way the API does. */
   readonly services: () => NodeServices;
 }

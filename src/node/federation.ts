@@ -1,0 +1,310 @@
+// The node's side of the corridor: TAXII collections per partner, policy-filtered and signed
+// pushes of incidents to partners' inboxes, verification of what partners push to ours, and
+// the import of their indicators into this node's perimeter decisions. Every decision audited.
+import type { KeyObject } from "node:crypto";
+import type { Logger } from "pino";
+import type { AuditPort } from "../api/services.js";
+import type { Incident, Jurisdiction, Principal } from "../core/index.js";
+import { addDecision } from "../perimeter/decisions.js";
+import { blockCandidates } from "../share/federation/inbound.js";
+import { outgoingIncident } from "../share/federation/outbound.js";
+import { decisionCodes } from "../share/policy/index.js";
+import {
+  DatabaseNonceStore,
+  listPartners,
+  loadKeyPair,
+  newEnvelope,
+  type Partner,
+  partnerByInboundToken,
+  pinnedKeys,
+  signEnvelope,
+  verifyEnvelope,
+} from "../share/signing/index.js";
+import { TaxiiClient } from "../share/taxii/client.js";
+import { addObjects, type Collection, createCollection } from "../share/taxii/store.js";
+import type { Database } from "../store/database.js";
+
+export const ENVELOPE_HEADER = "x-corridor-envelope";
+export const SIGNATURE_HEADER = "x-corridor-signature";
+
+export interface ShareOutcome {
+  readonly partner: string;
+  readonly outcome: "allow" | "transform" | "refuse" | "no-policy" | "failed";
+  readonly codes: readonly string[];
+  readonly objects: number;
+  readonly pushed: boolean;
+  readonly error?: string;
+}
+
+export interface FederationOptions {
+  readonly db: Database;
+  readonly node: { readonly id: string; readonly name: string; readonly jurisdiction: Jurisdiction };
+  readonly dataDir: string;
+  readonly audit: AuditPort;
+  readonly log: Logger;
+  readonly now: () => Date;
+  /** How long a block taken from a partner's indicator lasts when the indicator names no end. */
+  readonly importBlockMs: number;
+  /** Called after partner indicators became decisions (metrics, demo timelines). */
+  readonly onImported?: (e: { partner: string; decisions: number; objects: number }) => void;
+}
+
+export class Federation {
+  private key: { privateKey: KeyObject; kid: string } | undefined;
+  private readonly nonces: DatabaseNonceStore;
+  private inboxes = new Map<string, string>();
+
+  constructor(private readonly o: FederationOptions) {
+    this.nonces = new DatabaseNonceStore(o.db);
+  }
+
+  /** Loads the node key and sets up the TAXII collections for every partner. */
+  async start(): Promise<{ signing: boolean; partners: number }> {
+    const k = loadKeyPair(this.o.dataDir);
+    if (k.ok) this.key = { privateKey: k.value.privateKey, kid: k.value.info.kid };
+    else this.o.log.warn({ problem: k.error }, "no node key: nothing will be shared (corridor keys init)");
+    const partners = await listPartners(this.o.db, { enabledOnly: true });
+    const now = this.o.now();
+    const staff = {
+      "role:admin": { canRead: true, canWrite: true },
+      "role:analyst": { canRead: true, canWrite: false },
+      "role:crisis-officer": { canRead: true, canWrite: false },
+      "role:auditor": { canRead: true, canWrite: false },
+    };
+    await createCollection(
+      this.o.db,
+      { alias: "inbox", title: `${this.o.node.id} inbox`, description: "What partners push to this node" },
+      {
+        ...staff,
+        ...Object.fromEntries(partners.map((p) => [`partner:${p.id}`, { canRead: false, canWrite: true }])),
+      },
+      now,
+    );
+    for (const p of partners) {
+      await createCollection(
+        this.o.db,
+        {
+          alias: `to-${p.id}`,
+          title: `Shared with ${p.name}`,
+          description: `What ${this.o.node.id} shares with ${p.id}`,
+        },
+        { ...staff, [`partner:${p.id}`]: { canRead: true, canWrite: false } },
+        now,
+      );
+    }
+    return { signing: this.key !== undefined, partners: partners.length };
+  }
+
+  /** A partner presenting its inbound token, as a principal of role partner. */
+  async authenticatePartner(secret: string): Promise<Principal | null> {
+    const p = await partnerByInboundToken(this.o.db, secret);
+    if (!p || !p.enabled) return null;
+    return {
+      tokenId: `partner:${p.id}`,
+      name: p.id,
+      role: "partner",
+      clearance: "restricted",
+      nationality: p.jurisdiction,
+    };
+  }
+
+  /** Sends an incident to every partner whose policy lets (some of) it through. */
+  async shareIncident(i: Incident, by: string): Promise<ShareOutcome[]> {
+    const out: ShareOutcome[] = [];
+    for (const p of await listPartners(this.o.db, { enabledOnly: true }))
+      out.push(await this.shareWith(p, i, by));
+    return out;
+  }
+
+  private async shareWith(p: Partner, i: Incident, by: string): Promise<ShareOutcome> {
+    if (!p.policy) {
+      await this.o.audit.append({
+        actor: by,
+        action: "share.decision",
+        target: i.id,
+        outcome: "denied",
+        details: {
+          partner: p.id,
+          outcome: "no-policy",
+          reason: p.policyProblem ?? "no sharing policy for this partner",
+        },
+      });
+      return { partner: p.id, outcome: "no-policy", codes: [], objects: 0, pushed: false };
+    }
+    const { decision, bundle } = outgoingIncident(i, p.policy, this.o.node);
+    const codes = decisionCodes(decision);
+    await this.o.audit.append({
+      actor: by,
+      action: "share.decision",
+      target: i.id,
+      outcome: decision.outcome === "refuse" ? "denied" : "success",
+      details: {
+        partner: p.id,
+        outcome: decision.outcome,
+        codes,
+        ...(decision.outcome === "transform"
+          ? { changes: decision.changes.map((c) => ({ code: c.code, what: c.what })) }
+          : {}),
+      },
+    });
+    if (!bundle) return { partner: p.id, outcome: decision.outcome, codes, objects: 0, pushed: false };
+    const objects = bundle.objects as unknown as Record<string, unknown>[];
+    const outbox = await this.collectionId(`to-${p.id}`);
+    if (outbox)
+      await addObjects(this.o.db, outbox, objects, {
+        requestedBy: `node:${this.o.node.id}`,
+        now: this.o.now(),
+      });
+    try {
+      await this.push(p, objects);
+      await this.o.audit.append({
+        actor: by,
+        action: "share.push",
+        target: i.id,
+        outcome: "success",
+        details: { partner: p.id, objects: objects.length },
+      });
+      return { partner: p.id, outcome: decision.outcome, codes, objects: objects.length, pushed: true };
+    } catch (e) {
+      // the partner pulls from to-<partner> when it is back: the push is the fast path only
+      const error = (e as Error).message;
+      this.o.log.warn({ partner: p.id, err: e }, "push failed; the partner will pull");
+      await this.o.audit.append({
+        actor: by,
+        action: "share.push",
+        target: i.id,
+        outcome: "failure",
+        details: { partner: p.id, error: error.slice(0, 300) },
+      });
+      return {
+        partner: p.id,
+        outcome: decision.outcome,
+        codes,
+        objects: objects.length,
+        pushed: false,
+        error,
+      };
+    }
+  }
+
+  private async collectionId(alias: string): Promise<string | undefined> {
+    const { rows } = await this.o.db.query<{ id: string }>(
+      "SELECT id FROM taxii_collections WHERE alias = $1",
+      [alias],
+    );
+    return rows[0]?.id;
+  }
+
+  /** Pushes objects to the partner's inbox, signed: the envelope travels in headers, the objects as the TAXII body. */
+  private async push(p: Partner, objects: readonly Record<string, unknown>[]): Promise<void> {
+    if (!this.key) throw new Error("no node key: run 'corridor keys init'");
+    if (!p.outboundToken)
+      throw new Error(`no token to call ${p.id} (corridor partner add --outbound-token-file)`);
+    const client = new TaxiiClient({ baseUrl: p.baseUrl, token: p.outboundToken, timeoutMs: 5000 });
+    let inbox = this.inboxes.get(p.id);
+    if (!inbox) {
+      const cols = await client.collections();
+      inbox = cols.find((c) => c.alias === "inbox" && c.can_write)?.id;
+      if (!inbox) throw new Error(`${p.id} offers no inbox collection we may write to`);
+      this.inboxes.set(p.id, inbox);
+    }
+    const body = { objects };
+    const signed = signEnvelope(
+      newEnvelope(
+        { from: this.o.node.id, to: p.id, kid: this.key.kid, payload: body as never },
+        this.o.now(),
+      ),
+      this.key.privateKey,
+    );
+    const { payload: _body, ...meta } = signed.envelope;
+    await client.push(inbox, objects, {
+      body: JSON.stringify(body),
+      headers: {
+        [ENVELOPE_HEADER]: Buffer.from(JSON.stringify(meta)).toString("base64url"),
+        [SIGNATURE_HEADER]: signed.signature,
+      },
+    });
+  }
+
+  /** The TAXII server's check of a partner's push: a valid signature from that partner, for us, fresh, once. */
+  async verifyPush(w: {
+    headers: Headers;
+    body: unknown;
+    principal: Principal;
+    collection: Collection;
+  }): Promise<{ status: number; message: string } | undefined> {
+    if (w.principal.role !== "partner") return undefined; // staff writes are authorised by role
+    const refuse = async (code: string, message: string) => {
+      await this.o.audit.append({
+        actor: `partner ${w.principal.name}`,
+        action: "share.rejected",
+        target: w.collection.alias ?? w.collection.id,
+        outcome: "denied",
+        details: { code, message },
+      });
+      return { status: code === "unsigned" ? 401 : 403, message: `${code}: ${message}` };
+    };
+    const metaText = w.headers.get(ENVELOPE_HEADER);
+    const signature = w.headers.get(SIGNATURE_HEADER);
+    if (!metaText || !signature)
+      return refuse(
+        "unsigned",
+        `pushes between corridor nodes carry ${ENVELOPE_HEADER} and ${SIGNATURE_HEADER}`,
+      );
+    let meta: Record<string, unknown>;
+    try {
+      meta = JSON.parse(Buffer.from(metaText, "base64url").toString("utf8")) as Record<string, unknown>;
+    } catch {
+      return refuse("malformed", `${ENVELOPE_HEADER} is not base64url JSON`);
+    }
+    if (meta.from !== w.principal.name)
+      return refuse("wrong-sender", `signed as ${String(meta.from)}, authenticated as ${w.principal.name}`);
+    const r = await verifyEnvelope(
+      { envelope: { ...meta, payload: w.body }, signature },
+      {
+        pinnedKeys: await pinnedKeys(this.o.db),
+        expectedTo: this.o.node.id,
+        now: this.o.now(),
+        seenNonces: this.nonces,
+      },
+    );
+    if (!r.ok) return refuse(r.error.code, r.error.message);
+    return undefined;
+  }
+
+  /** What a partner pushed to our inbox: its indicators become perimeter decisions here. */
+  async imported(
+    collection: Collection,
+    objects: readonly Record<string, unknown>[],
+    by: Principal,
+  ): Promise<void> {
+    if (by.role !== "partner" || collection.alias !== "inbox") return;
+    const now = this.o.now();
+    let made = 0;
+    for (const b of blockCandidates(objects)) {
+      const until = b.validUntil ? Date.parse(b.validUntil) : Number.NaN;
+      const durationMs =
+        Number.isFinite(until) && until > now.getTime() ? until - now.getTime() : this.o.importBlockMs;
+      const d = await addDecision(
+        this.o.db,
+        {
+          target: b.target,
+          durationMs,
+          origin: by.name,
+          scenario: `corridor/shared/${by.name}`,
+          reason: b.name ?? `indicator ${b.indicatorId} from ${by.name}`,
+        },
+        now,
+      );
+      if (d.ok) made++;
+    }
+    await this.o.audit.append({
+      actor: `partner ${by.name}`,
+      action: "share.import",
+      target: "inbox",
+      outcome: "success",
+      details: { objects: objects.length, decisions: made },
+    });
+    this.o.onImported?.({ partner: by.name, decisions: made, objects: objects.length });
+  }
+}
