@@ -145,6 +145,12 @@ export function necessaryClauses(expr: ConditionExpr, ids: ReadonlyMap<string, S
   }
 }
 
+/**
+ * Up to this many needles, a field's lower-cased value is searched with String.prototype.includes
+ * per needle: native scans beat one pass of the automaton in JS (about 3 ns a character).
+ */
+const FEW_NEEDLES = 8;
+
 interface FieldIndex {
   readonly field: string;
   readonly exact: Map<string, number[]>;
@@ -154,6 +160,8 @@ interface FieldIndex {
   readonly anyValue: ((text: string) => boolean) | undefined;
   /** The length of the shortest contains-needle: shorter values cannot hold any. */
   readonly shortest: number;
+  /** A few needles (ids in order), sought one by one with the native includes instead of `contains`. */
+  readonly few: readonly string[] | undefined;
   /** No dot in the name: the field is the own key of that name (getField's first step). */
   readonly plain: boolean;
 }
@@ -204,7 +212,8 @@ export class Prefilter {
     });
     for (const [field, f] of byField) {
       const anyValue = field === ANY_VALUE;
-      const set = f.needles.size > 0 && !anyValue ? new SubstringSet() : undefined;
+      const few = !anyValue && f.needles.size <= FEW_NEEDLES;
+      const set = f.needles.size > 0 && !anyValue && !few ? new SubstringSet() : undefined;
       const containsRules: number[][] = [];
       for (const [needle, rules] of f.needles) {
         set?.add(needle, containsRules.length);
@@ -218,6 +227,7 @@ export class Prefilter {
         containsRules,
         anyValue: anyValue ? keywordScan(needles) : undefined,
         shortest: shortest(needles),
+        few: few ? [...f.needles.keys()] : undefined,
         plain: !field.includes("."),
       });
     }
@@ -279,8 +289,15 @@ export class Prefilter {
         const exact = f.exact.get(lower);
         if (exact) this.add(exact, out);
       }
+      if (text.length < f.shortest) continue;
+      const few = f.few;
+      if (few !== undefined) {
+        lower ??= text.toLowerCase();
+        for (let i = 0; i < few.length; i++) if (lower.includes(few[i]!)) this.add(f.containsRules[i]!, out);
+        continue;
+      }
       const contains = f.contains;
-      if (contains === undefined || text.length < f.shortest) continue;
+      if (contains === undefined) continue;
       found.length = 0;
       // text is scanned as it is, folding case; where that is not exact, lower-cased by the book
       if (!contains.collect(text, found, true)) {
