@@ -6,6 +6,8 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { AssistanceInput, openRequest } from "../src/assist/request.js";
+import { recordEvent } from "../src/assist/store.js";
 import { ROLES, type Role } from "../src/core/index.js";
 import { decideAction, proposeAction } from "../src/store/actions-repo.js";
 import { recordMatch } from "../src/store/alerts-repo.js";
@@ -59,6 +61,33 @@ const newAction = async (approved: boolean) => {
   );
   assert.ok(r.ok);
   if (approved) await decideAction(t.node.db, r.value.id, { approve: true, actor: "test", now: new Date() });
+  return r.value.id;
+};
+
+const assistanceBody = {
+  to: "de",
+  requestingEntity: "CERT fr",
+  crisisLevel: "crisis",
+  impact: "hospital logistics down",
+  measuresTaken: "hosts isolated",
+  capabilities: ["forensics"],
+  deadline: "2030-01-01T00:00:00Z",
+};
+/** A request from the partner de to this node (fr), as if de had sent it. */
+const inbound = async () => {
+  const e = openRequest(
+    AssistanceInput.parse({ ...assistanceBody, to: "fr" }),
+    { id: randomUUID(), from: "de" },
+    new Date(),
+  );
+  const r = await recordEvent(t.node.db, e, { delivered: true });
+  assert.ok(r.ok);
+  return r.value.id;
+};
+const outbound = async () => {
+  const e = openRequest(AssistanceInput.parse(assistanceBody), { id: randomUUID(), from: "fr" }, new Date());
+  const r = await recordEvent(t.node.db, e, { delivered: true });
+  assert.ok(r.ok);
   return r.value.id;
 };
 
@@ -121,6 +150,35 @@ const EXAMPLES: Record<string, () => Promise<Example>> = {
   completeAction: async () => ({
     path: `/api/v1/actions/${await newAction(true)}/complete`,
     body: { ok: true, result: "done by hand" },
+    status: 200,
+  }),
+  shareIncident: async () => ({ path: `/api/v1/incidents/${incidentId}/share`, body: {}, status: 200 }),
+  requestAssistance: async () => ({ path: "/api/v1/assistance", body: assistanceBody, status: 201 }),
+  listAssistance: async () => ({ path: "/api/v1/assistance", status: 200 }),
+  getAssistance: async () => ({ path: `/api/v1/assistance/${await inbound()}`, status: 200 }),
+  acknowledgeAssistance: async () => ({
+    path: `/api/v1/assistance/${await inbound()}/acknowledge`,
+    body: {},
+    status: 200,
+  }),
+  acceptAssistance: async () => ({
+    path: `/api/v1/assistance/${await inbound()}/accept`,
+    body: {},
+    status: 200,
+  }),
+  declineAssistance: async () => ({
+    path: `/api/v1/assistance/${await inbound()}/decline`,
+    body: { reason: "no capacity" },
+    status: 200,
+  }),
+  updateAssistance: async () => ({
+    path: `/api/v1/assistance/${await inbound()}/update`,
+    body: { text: "news" },
+    status: 200,
+  }),
+  closeAssistance: async () => ({
+    path: `/api/v1/assistance/${await outbound()}/close`,
+    body: { outcome: "handled alone" },
     status: 200,
   }),
   getRules: async () => ({ path: "/api/v1/rules", status: 200 }),

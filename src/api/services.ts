@@ -1,5 +1,6 @@
 // What the API needs from the node it serves. The node (src/node) builds this from its parts; the
 // API only composes HTTP around it. Repositories are called on `db` directly.
+import type { AssistanceEvent } from "../assist/request.js";
 import type { Incident, Principal, RemediationAction } from "../core/index.js";
 import type { LoadReport } from "../detect/sigma/loader.js";
 import type { Ingestor } from "../ingest/accept.js";
@@ -59,6 +60,8 @@ export interface NodeServices {
   executeAction(action: RemediationAction, actor: string): Promise<RemediationAction>;
   /** Shares an incident with the partners whose policy lets it through; per-partner outcomes. */
   shareIncident(incident: Incident, actor: string): Promise<readonly unknown[]>;
+  /** This node's id in the corridor, and delivery of assistance events to the other party. */
+  sendAssistance(partner: string, requestId: string, event: AssistanceEvent): Promise<boolean>;
   /** Events accepted but not yet detected. */
   lag(): Promise<number>;
 }

@@ -2,8 +2,11 @@
 // pushes of incidents to partners' inboxes, verification of what partners push to ours, and
 // the import of their indicators into this node's perimeter decisions. Every decision audited.
 import type { KeyObject } from "node:crypto";
+import { Hono } from "hono";
 import type { Logger } from "pino";
 import type { AuditPort } from "../api/services.js";
+import type { AssistanceEvent, AssistanceRequest } from "../assist/request.js";
+import { getRequest, markDelivered, recordEvent, undelivered } from "../assist/store.js";
 import type { Incident, Jurisdiction, Principal } from "../core/index.js";
 import { addDecision } from "../perimeter/decisions.js";
 import { blockCandidates } from "../share/federation/inbound.js";
@@ -24,6 +27,7 @@ import { TaxiiClient } from "../share/taxii/client.js";
 import { addObjects, type Collection, createCollection } from "../share/taxii/store.js";
 import type { Database } from "../store/database.js";
 
+export const ASSISTANCE_PATH = "/federation/v1/assistance";
 export const ENVELOPE_HEADER = "x-corridor-envelope";
 export const SIGNATURE_HEADER = "x-corridor-signature";
 
@@ -45,6 +49,8 @@ export interface FederationOptions {
   readonly now: () => Date;
   /** How long a block taken from a partner's indicator lasts when the indicator names no end. */
   readonly importBlockMs: number;
+  /** Called after a partner's assistance event was applied (demo timelines). */
+  readonly onAssistance?: (r: AssistanceRequest, e: AssistanceEvent) => void;
   /** Called after partner indicators became decisions (metrics, demo timelines). */
   readonly onImported?: (e: { partner: string; decisions: number; objects: number }) => void;
 }
@@ -306,5 +312,125 @@ export class Federation {
       details: { objects: objects.length, decisions: made },
     });
     this.o.onImported?.({ partner: by.name, decisions: made, objects: objects.length });
+  }
+
+  /** Sends one assistance event to the other party, signed; false when it could not be delivered now. */
+  async sendAssistance(partnerId: string, requestId: string, event: AssistanceEvent): Promise<boolean> {
+    const p = (await listPartners(this.o.db, { enabledOnly: true })).find((x) => x.id === partnerId);
+    if (!p || !this.key || !p.outboundToken) return false;
+    const signed = signEnvelope(
+      newEnvelope(
+        { from: this.o.node.id, to: p.id, kid: this.key.kid, payload: { requestId, event } as never },
+        this.o.now(),
+      ),
+      this.key.privateKey,
+    );
+    try {
+      const res = await fetch(new URL(ASSISTANCE_PATH, p.baseUrl), {
+        method: "POST",
+        headers: { authorization: `Bearer ${p.outboundToken}`, "content-type": "application/json" },
+        body: JSON.stringify(signed),
+        signal: AbortSignal.timeout(5000),
+      });
+      // 409: the partner has it already (a resend after a lost answer)
+      if (res.ok || res.status === 409) {
+        await markDelivered(this.o.db, requestId, event.seq);
+        return true;
+      }
+      this.o.log.warn(
+        { partner: p.id, status: res.status, body: (await res.text()).slice(0, 300) },
+        "assistance refused",
+      );
+      return false;
+    } catch (e) {
+      this.o.log.warn({ partner: p.id, err: e }, "assistance not delivered; will retry");
+      return false;
+    }
+  }
+
+  /** Resends what the partner has not confirmed (after an outage), every `everyMs`. */
+  startOutbox(everyMs = 5000): { stop(): void } {
+    let busy = false;
+    const timer = setInterval(async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        for (const { requestId, event } of await undelivered(this.o.db)) {
+          const r = await getRequest(this.o.db, requestId);
+          if (!r) continue;
+          const other = r.from === this.o.node.id ? r.to : r.from;
+          if (!(await this.sendAssistance(other, requestId, event))) break;
+        }
+      } catch (e) {
+        this.o.log.warn({ err: e }, "assistance outbox failed");
+      } finally {
+        busy = false;
+      }
+    }, everyMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
+  /** The federation endpoints partners call (signed assistance events), as a sub-application. */
+  routes(): Hono {
+    const app = new Hono();
+    app.post(ASSISTANCE_PATH, async (c) => {
+      const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+      const partner = token ? await this.authenticatePartner(token) : null;
+      if (!partner) {
+        await this.o.audit.append({
+          actor: "anonymous",
+          action: "assist.refused",
+          outcome: "denied",
+          details: { code: "unauthenticated" },
+        });
+        return c.json({ code: "unauthenticated", message: "a partner's inbound token is required" }, 401);
+      }
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return c.json({ code: "invalid-json", message: "the body is a signed envelope" }, 400);
+      }
+      const verified = await verifyEnvelope(body, {
+        pinnedKeys: await pinnedKeys(this.o.db),
+        expectedTo: this.o.node.id,
+        now: this.o.now(),
+        seenNonces: this.nonces,
+      });
+      const refuse = async (status: 400 | 403 | 409, code: string, message: string) => {
+        await this.o.audit.append({
+          actor: `partner ${partner.name}`,
+          action: "assist.refused",
+          outcome: "denied",
+          details: { code, message },
+        });
+        return c.json({ code, message }, status);
+      };
+      if (!verified.ok) return refuse(403, verified.error.code, verified.error.message);
+      if (verified.value.from !== partner.name)
+        return refuse(403, "wrong-sender", "signed by another node than the caller");
+      const { requestId, event } = verified.value.payload as { requestId: string; event: AssistanceEvent };
+      if (event.kind === "requested" && event.request.to !== this.o.node.id) {
+        return refuse(403, "not-for-us", "the request is addressed to another node");
+      }
+      const r = await recordEvent(this.o.db, event, { delivered: true, id: requestId });
+      if (!r.ok)
+        return refuse(
+          r.error.code === "assist-out-of-order" || r.error.code === "assist-duplicate" ? 409 : 400,
+          r.error.code,
+          r.error.message,
+        );
+      await this.o.audit.append({
+        actor: `partner ${partner.name}`,
+        action: `assist.${event.kind}`,
+        target: requestId,
+        outcome: "success",
+        details: { seq: event.seq, status: r.value.status },
+      });
+      this.o.onAssistance?.(r.value, event);
+      return c.json({ id: r.value.id, seq: r.value.seq, status: r.value.status });
+    });
+    return app;
   }
 }

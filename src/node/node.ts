@@ -15,6 +15,7 @@ import type { AnyRoute } from "../api/route.js";
 import { actionRoutes } from "../api/routes/actions.js";
 import { adminRoutes } from "../api/routes/admin.js";
 import { alertRoutes } from "../api/routes/alerts.js";
+import { assistanceRoutes } from "../api/routes/assistance.js";
 import { eventRoutes } from "../api/routes/events.js";
 import { incidentRoutes } from "../api/routes/incidents.js";
 import { systemRoutes } from "../api/routes/system.js";
@@ -209,6 +210,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     importBlockMs: config.sharing.importBlock,
   });
   const fed = await federation.start();
+  const outbox = federation.startOutbox();
   log.info(fed, "federation ready");
 
   const responder = new Responder({
@@ -309,6 +311,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       return { ok: Object.values(checks).every((v) => v === "ok"), checks };
     },
     shareIncident: (incident, by) => federation.shareIncident(incident, by),
+    sendAssistance: (partner, requestId, event) => federation.sendAssistance(partner, requestId, event),
     executeAction: (a, by) =>
       executeAction({ db, nodeId: config.node.id, now, connectors: config.connectors }, a, by),
     lag: async () => {
@@ -323,7 +326,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
   if (ingests) routes.push(...eventRoutes.filter((r) => r.operationId === "ingestEvents"));
   if (api) {
     routes.push(...eventRoutes.filter((r) => r.operationId !== "ingestEvents"));
-    routes.push(...alertRoutes, ...incidentRoutes, ...actionRoutes, ...adminRoutes);
+    routes.push(...alertRoutes, ...incidentRoutes, ...actionRoutes, ...assistanceRoutes, ...adminRoutes);
   }
   const document = openApiDocument(routes, {
     title: `Corridor node ${config.node.id}`,
@@ -349,6 +352,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     metrics,
     mounts: api
       ? [
+          federation.routes(),
           taxiiApp({
             db,
             title: `Corridor ${config.node.id}`,
@@ -473,6 +477,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     },
     stop: async () => {
       for (const w of watchers) w.close();
+      outbox.stop();
       await syslog?.close();
       await new Promise<void>((res) => {
         server.close(() => res());

@@ -317,6 +317,24 @@ export const incidentRoutes: AnyRoute<NodeServices>[] = [
     },
   }),
   route({
+    method: "post",
+    path: "/api/v1/incidents/:id/share",
+    operationId: "shareIncident",
+    summary: "Share an incident with the partners whose policy lets it through (STIX over TAXII, signed)",
+    tag: "incidents",
+    roles: ["admin", "analyst", "crisis-officer"],
+    params: IdParams,
+    body: z.strictObject({}),
+    responses: {
+      200: { description: "per partner: the policy's decision, objects sent, whether the push landed" },
+    },
+    handle: async ({ services, params, principal }) => {
+      const i = await loadVisible(services.db, principal, params.id);
+      const outcomes = await services.shareIncident(i, actor(principal));
+      return { status: 200, body: { incidentId: i.id, partners: outcomes } };
+    },
+  }),
+  route({
     method: "get",
     path: "/api/v1/incidents/:id/timeline",
     operationId: "incidentTimeline",
