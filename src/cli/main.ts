@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { UsageError } from "./args.js";
 import { AUDIT_HELP, auditCommand } from "./audit.js";
 import { BOUNCER_HELP, bouncerCommand, DECISIONS_HELP, decisionsCommand } from "./bouncer.js";
+import { DEMO_HELP, demoCommand } from "./demo.js";
 import { HUNT_HELP, huntCommand } from "./hunt.js";
 import { KEYS_HELP, keysCommand } from "./keys.js";
 import { NODE_HELP, nodeCommand } from "./node.js";
@@ -17,6 +18,7 @@ const HELP = `Corridor: a joint Cyber Defense Centre for trusted national cloud 
 Usage: corridor <command> [options]
 
 Commands:
+  demo [--once] [--format json]          two paired nodes (fr, de) and the sample attack through them
   hunt <path>... --rules <dir|file>...   run Sigma rules over log files (.json .jsonl .gz .evtx)
   rules check <dir|file>...              load rules and report every problem
   node [--config FILE] [--role ROLE]     run a node: ingest, detection, incidents, API
@@ -40,6 +42,7 @@ const version = (): string =>
     .version;
 
 const COMMANDS: Record<string, { help: string; run: (argv: readonly string[]) => Promise<number> }> = {
+  demo: { help: DEMO_HELP, run: demoCommand },
   hunt: { help: HUNT_HELP, run: huntCommand },
   "rules check": { help: RULES_CHECK_HELP, run: rulesCheck },
   node: { help: NODE_HELP, run: nodeCommand },

@@ -70,6 +70,8 @@ export interface RunningNode {
   readonly db: Database;
   readonly queue: EventQueue;
   readonly detector: Detector | undefined;
+  /** The corridor side: partners, sharing, assistance (re-`start()` it after pairing). */
+  readonly federation: Federation;
   /** Where the syslog listeners listen, when configured. */
   readonly syslog: { readonly udp?: AddressInfo; readonly tcp?: AddressInfo } | undefined;
   /** Resolves once every event accepted so far has been through detection and its follow-ups. */
@@ -471,6 +473,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     queue,
     detector,
     syslog: syslog?.addresses,
+    federation,
     settled: async () => {
       await detector?.idle();
       await responder.idle();
