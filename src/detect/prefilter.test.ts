@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import type { JsonObject, LogSource } from "../core/index.js";
 import { DetectionEngine } from "./engine.js";
-import { keywordScan } from "./prefilter.js";
+import { factors, keywordScan } from "./prefilter.js";
 import { loadYaml } from "./sigma/test-support.js";
 import { SubstringSet } from "./substrings.js";
 
@@ -76,6 +76,30 @@ describe("keywordScan", () => {
     assert.equal(keywordScan(["kiwi"])("\u212aiwi"), true);
     assert.equal(keywordScan(["mi"])("M\u0130"), true);
     assert.equal(keywordScan(["mimi"])("M\u0130M\u0130"), false);
+  });
+  test("agrees with toLowerCase + includes for ASCII needles (the fast path through factors)", () => {
+    const asciiNeedle = fc
+      .array(fc.constantFrom("a", "k", "i", "s", ":", ".", "\\", " ", "x"), { minLength: 1, maxLength: 6 })
+      .map((cs) => cs.join(""));
+    fc.assert(
+      fc.property(fc.array(asciiNeedle, { minLength: 1, maxLength: 6 }), text, (needles, t) => {
+        assert.equal(keywordScan(needles)(t), contains(t, needles));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  test("factors: every needle holds one; punctuation and longer pieces preferred", () => {
+    fc.assert(
+      fc.property(fc.array(needle, { minLength: 1, maxLength: 8 }), (needles) => {
+        const fs = factors(needles);
+        for (const n of needles)
+          assert.ok(
+            fs.some((f) => n.includes(f)),
+            `${n} has none of ${fs}`,
+          );
+      }),
+    );
+    assert.deepEqual(factors(["misc::a", "kerberos::b", "gentilkiwi.com", "eo.oe.kiwi"]), ["::", "kiwi"]);
   });
   test("finds needles V8 mis-compiles into a case-insensitive alternation", () => {
     assert.equal(keywordScan(["\u017f", "s", "st"])("s"), true);
