@@ -8,7 +8,7 @@ import fc from "fast-check";
 import type { JsonObject, LogSource } from "../core/index.js";
 import { DetectionEngine } from "./engine.js";
 import { factors, keywordScan } from "./prefilter.js";
-import { loadYaml } from "./sigma/test-support.js";
+import { loadYaml, matchIds } from "./sigma/test-support.js";
 import { SubstringSet } from "./substrings.js";
 
 /** Characters where case folding is easy to get wrong, among plain ones. */
@@ -143,5 +143,60 @@ describe("prefiltered engine", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe("long OR lists", () => {
+  test("equals/startswith/endswith looked up by length agree with the interpreter", () => {
+    const values = [
+      "\\\\a.dll",
+      "\\\\bb.dll",
+      "\\\\K.DLL",
+      "c:\\\\x",
+      "ab",
+      "\\u212a",
+      "s",
+      "\\\\ccc.dll",
+      "\\\\d.exe",
+    ];
+    const list = (modifier: string) =>
+      values
+        .map((v) => `      - "${v}"`)
+        .join("\n")
+        .replace(/^/, `    F${modifier}:\n`);
+    const r = loadYaml({
+      "rules.yml": ["", "|startswith", "|endswith"]
+        .map(
+          (m, i) =>
+            `title: list ${i}\nid: list-${i}\nlogsource:\n  product: windows\ndetection:\n  sel:\n${list(m)}\n  condition: sel\n`,
+        )
+        .join("---\n"),
+    });
+    assert.deepEqual(r.report.errors, []);
+    const piece = fc.constantFrom(
+      "\\",
+      "a",
+      "A",
+      "b",
+      ".dll",
+      ".DLL",
+      "k",
+      "K",
+      "\u212a",
+      "c:",
+      "x",
+      "s",
+      "S",
+      "ab",
+    );
+    const value = fc.array(piece, { maxLength: 5 }).map((p) => p.join(""));
+    fc.assert(
+      fc.property(fc.oneof(value, fc.array(value, { maxLength: 3 })), (F) => {
+        matchIds(r, { F });
+      }),
+      { numRuns: 3000 },
+    );
+    assert.deepEqual(matchIds(r, { F: "x\\BB.DLL" }), ["list-2"]);
+    assert.deepEqual(matchIds(r, { F: "AB" }), ["list-0", "list-1", "list-2"]);
   });
 });

@@ -175,13 +175,68 @@ function compileTest(test: ValueTest): ScalarTest {
 
 export type Matcher = (ev: EventView) => boolean;
 
+/** Alternatives at least this many: plain equals / startswith / endswith become table lookups. */
+const MANY = 8;
+
+/**
+ * The tests of an OR list (`Field|endswith: [...]` of hundreds of DLL names): equals, startswith
+ * and endswith of case-insensitive texts are looked up in sets by length, one lookup per distinct
+ * length instead of one comparison per value; the other tests stay as they are.
+ */
+function compileAlternatives(list: readonly ValueTest[]): ScalarTest[] {
+  const equals = new Set<string>();
+  const prefixes = new Map<number, Set<string>>();
+  const suffixes = new Map<number, Set<string>>();
+  const rest: ValueTest[] = [];
+  let tabled = 0;
+  const add = (by: Map<number, Set<string>>, text: string) => {
+    let set = by.get(text.length);
+    if (!set) {
+      set = new Set();
+      by.set(text.length, set);
+    }
+    set.add(text);
+  };
+  for (const t of list) {
+    if (t.kind !== "pattern" || t.cased) {
+      rest.push(t);
+      continue;
+    }
+    const parts = t.pattern.parts;
+    const shape = parts.map((x) => (x.kind === "text" ? "t" : x.kind === "any" ? "*" : "x")).join("");
+    const text = (i: number) => (parts[i] as { text: string }).text.toLowerCase();
+    if (shape === "t") equals.add(text(0));
+    else if (shape === "t*") add(prefixes, text(0));
+    else if (shape === "*t") add(suffixes, text(1));
+    else {
+      rest.push(t);
+      continue;
+    }
+    tabled++;
+  }
+  if (tabled < MANY) return list.map(compileTest);
+  const prefixLengths = [...prefixes.entries()];
+  const suffixLengths = [...suffixes.entries()];
+  const table: ScalarTest = {
+    lowered: true,
+    run: (t) => {
+      if (t === undefined) return false;
+      if (equals.has(t)) return true;
+      for (const [n, set] of prefixLengths) if (t.length >= n && set.has(t.slice(0, n))) return true;
+      for (const [n, set] of suffixLengths) if (t.length >= n && set.has(t.slice(t.length - n))) return true;
+      return false;
+    },
+  };
+  return [table, ...rest.map(compileTest)];
+}
+
 function compilePredicate(p: FieldPredicate): Matcher {
   if (p.kind === "exists") {
     const { field, expected } = p;
     return (ev) => (ev.raw(field) !== undefined) === expected;
   }
-  const tests = p.tests.map(compileTest);
   const all = p.combine === "all";
+  const tests = all ? p.tests.map(compileTest) : compileAlternatives(p.tests);
   const negate = p.negate;
   const field = p.field;
   const anyLowered = tests.some((t) => t.lowered);
