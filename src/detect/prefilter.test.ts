@@ -200,3 +200,24 @@ describe("long OR lists", () => {
     assert.deepEqual(matchIds(r, { F: "AB" }), ["list-0", "list-1", "list-2"]);
   });
 });
+
+describe("many indexed fields", () => {
+  test("walking the event's keys (over 24 fields) gives the interpreter's hits", () => {
+    const rule = (i: number) =>
+      `title: f${i}\nid: f-${i}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    F${i}|contains: 'k${i % 3}'\n  exact:\n    F${(i + 1) % 30}: 'K'\n  condition: sel or exact\n`;
+    const r = loadYaml({ "rules.yml": Array.from({ length: 30 }, (_, i) => rule(i)).join("---\n") });
+    assert.deepEqual(r.report.errors, []);
+    const name = fc.integer({ min: 0, max: 34 }).map((i) => `F${i}`);
+    const value = fc.oneof(
+      fc.constantFrom("k0", "K1", "xk2x", "k", "\u212a", "\u212a0"),
+      fc.integer({ min: 0, max: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(name, value, { maxKeys: 12 }), (fields) => {
+        matchIds(r, fields as JsonObject);
+      }),
+      { numRuns: 2000 },
+    );
+    assert.deepEqual(matchIds(r, { F4: "xK1" }), ["f-4"]);
+  });
+});

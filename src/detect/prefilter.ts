@@ -151,6 +151,9 @@ export function necessaryClauses(expr: ConditionExpr, ids: ReadonlyMap<string, S
  */
 const FEW_NEEDLES = 8;
 
+/** With more indexed fields than this, candidates walks the event's keys instead of the fields. */
+const BY_KEY = 24;
+
 interface FieldIndex {
   readonly field: string;
   readonly exact: Map<string, number[]>;
@@ -172,6 +175,12 @@ interface FieldIndex {
  */
 export class Prefilter {
   private readonly fields: FieldIndex[] = [];
+  private keyword: FieldIndex | undefined;
+  /** Fields named without a dot, by name, and as a list; dotted names go through getField. */
+  private readonly byName = new Map<string, FieldIndex>();
+  private readonly plain: FieldIndex[] = [];
+  private readonly dotted: FieldIndex[] = [];
+  private byKey = false;
   private readonly always: number[] = [];
   /** Per rule: the event (epoch) it was last made a candidate for. */
   private readonly stamp: Int32Array;
@@ -231,6 +240,14 @@ export class Prefilter {
         plain: !field.includes("."),
       });
     }
+    for (const f of this.fields) {
+      if (f.anyValue) this.keyword = f;
+      else if (f.plain) {
+        this.byName.set(f.field, f);
+        this.plain.push(f);
+      } else this.dotted.push(f);
+    }
+    this.byKey = this.plain.length > BY_KEY;
   }
 
   get alwaysEvaluated(): number {
@@ -257,57 +274,62 @@ export class Prefilter {
     this.epoch++;
     const out: number[] = [];
     this.add(this.always, out);
-    const found = this.found;
     const fields = ev.fields;
-    for (const f of this.fields) {
-      const anyValue = f.anyValue;
-      if (anyValue) {
-        // one native case-insensitive alternation over the raw values; on a hit, all keyword rules
-        // become candidates (few rules have keywords, and their own matcher decides)
-        if (someLeaf(ev.fields, f.shortest, anyValue)) {
-          for (const rules of f.containsRules) this.add(rules, out);
-        }
-        continue;
-      }
-      // not ev.raw: its per-event cache costs more than the lookup, and few of these are read again
-      const raw = f.plain
-        ? Object.hasOwn(fields, f.field)
-          ? fields[f.field]
-          : undefined
-        : getField(fields, f.field);
-      if (raw === undefined || raw === null) continue;
-      if (typeof raw === "object") {
-        // arrays and objects: no cheap test, so every rule keyed on this field is a candidate
-        for (const rules of f.exact.values()) this.add(rules, out);
-        for (const rules of f.containsRules) this.add(rules, out);
-        continue;
-      }
-      const text = typeof raw === "string" ? raw : String(raw);
-      let lower: string | undefined;
-      if (f.exact.size > 0) {
-        lower = text.toLowerCase();
-        const exact = f.exact.get(lower);
-        if (exact) this.add(exact, out);
-      }
-      if (text.length < f.shortest) continue;
-      const few = f.few;
-      if (few !== undefined) {
-        lower ??= text.toLowerCase();
-        for (let i = 0; i < few.length; i++) if (lower.includes(few[i]!)) this.add(f.containsRules[i]!, out);
-        continue;
-      }
-      const contains = f.contains;
-      if (contains === undefined) continue;
-      found.length = 0;
-      // text is scanned as it is, folding case; where that is not exact, lower-cased by the book
-      if (!contains.collect(text, found, true)) {
-        found.length = 0;
-        contains.collect(lower ?? text.toLowerCase(), found);
-      }
-      for (let i = 0; i < found.length; i++) this.add(f.containsRules[found[i]!]!, out);
+    const keyword = this.keyword;
+    // one native case-insensitive alternation over the raw values; on a hit, all keyword rules
+    // become candidates (few rules have keywords, and their own matcher decides)
+    if (keyword?.anyValue && someLeaf(fields, keyword.shortest, keyword.anyValue)) {
+      for (const rules of keyword.containsRules) this.add(rules, out);
     }
+    if (this.byKey) {
+      // many indexed fields (Security events): walk the event's keys, fewer than the fields
+      const byName = this.byName;
+      for (const k in fields) {
+        const f = byName.get(k);
+        if (f !== undefined && Object.hasOwn(fields, k)) this.field(f, fields[k], out);
+      }
+    } else {
+      // not ev.raw: its per-event cache costs more than the lookup, and few of these are read again
+      for (const f of this.plain) if (Object.hasOwn(fields, f.field)) this.field(f, fields[f.field], out);
+    }
+    for (const f of this.dotted) this.field(f, getField(fields, f.field), out);
     if (out.length > 1) out.sort((a, b) => a - b);
     return out;
+  }
+
+  /** Adds the rules whose atoms on this field hold for its value. */
+  private field(f: FieldIndex, raw: JsonValue | undefined, out: number[]): void {
+    if (raw === undefined || raw === null) return;
+    if (typeof raw === "object") {
+      // arrays and objects: no cheap test, so every rule keyed on this field is a candidate
+      for (const rules of f.exact.values()) this.add(rules, out);
+      for (const rules of f.containsRules) this.add(rules, out);
+      return;
+    }
+    const text = typeof raw === "string" ? raw : String(raw);
+    let lower: string | undefined;
+    if (f.exact.size > 0) {
+      lower = text.toLowerCase();
+      const exact = f.exact.get(lower);
+      if (exact) this.add(exact, out);
+    }
+    if (text.length < f.shortest) return;
+    const few = f.few;
+    if (few !== undefined) {
+      lower ??= text.toLowerCase();
+      for (let i = 0; i < few.length; i++) if (lower.includes(few[i]!)) this.add(f.containsRules[i]!, out);
+      return;
+    }
+    const contains = f.contains;
+    if (contains === undefined) return;
+    const found = this.found;
+    found.length = 0;
+    // text is scanned as it is, folding case; where that is not exact, lower-cased by the book
+    if (!contains.collect(text, found, true)) {
+      found.length = 0;
+      contains.collect(lower ?? text.toLowerCase(), found);
+    }
+    for (let i = 0; i < found.length; i++) this.add(f.containsRules[found[i]!]!, out);
   }
 }
 
