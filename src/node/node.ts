@@ -215,6 +215,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
   const outbox = federation.startOutbox();
   log.info(fed, "federation ready");
 
+  let sharing: Promise<void> = Promise.resolve();
   const responder = new Responder({
     db,
     autoIncident: config.detection.autoIncident,
@@ -227,9 +228,13 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       return (choice ? mapEvent(choice, pipelines, raw, {})?.fields : undefined) ?? raw;
     },
     services: () => services,
+    // sharing runs on its own chain: a slow partner never holds up the next alert's follow-ups
     onIncident: config.sharing.auto
       ? async (incident) => {
-          await federation.shareIncident(incident, "system (auto-share)");
+          sharing = sharing
+            .then(() => federation.shareIncident(incident, "system (auto-share)"))
+            .then(() => undefined)
+            .catch((e: unknown) => log.error({ err: e, incident: incident.id }, "auto-share failed"));
         }
       : undefined,
   });
@@ -477,6 +482,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     settled: async () => {
       await detector?.idle();
       await responder.idle();
+      await sharing;
     },
     stop: async () => {
       for (const w of watchers) w.close();
@@ -487,6 +493,8 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       await detector?.stop();
+      await responder.idle();
+      await sharing;
       await workerStep?.close();
       await queue.close();
       await audit.append({ actor: "system", action: "node.stop", outcome: "success" }).catch(() => undefined);

@@ -91,6 +91,11 @@ export class Responder {
         incidentFromAlert(a, fields, now()),
         "system (auto-incident)",
       );
+      if (this.o.onIncident) {
+        await this.o
+          .onIncident(incident)
+          .catch((e: unknown) => this.o.log.error({ err: e }, "sharing failed"));
+      }
     }
     const observables = extractAll(fields, 200).map(({ kind, value }) => ({ kind, value }));
     const subjects: PlaybookSubject[] = [
