@@ -5,6 +5,7 @@ import {
   alertFromMatch,
   DEFAULT_DEDUP_WINDOW_MS,
   dedupKey,
+  entityObservables,
   entityOf,
   foldAlert,
   foldsInto,
@@ -167,5 +168,20 @@ describe("deduplication", () => {
         },
       ),
     );
+  });
+});
+
+describe("entityObservables", () => {
+  it("names the host, user or address of an alert's entity, and the fields of a correlation group", () => {
+    assert.deepEqual(entityObservables("host:ws-paris-014"), [{ kind: "hostname", value: "ws-paris-014" }]);
+    assert.deepEqual(entityObservables("user:MARTEL\\c.bernard"), [
+      { kind: "account", value: "MARTEL\\c.bernard" },
+    ]);
+    assert.deepEqual(entityObservables("ip:203.0.113.47"), [{ kind: "ipv4", value: "203.0.113.47" }]);
+    assert.deepEqual(entityObservables("IpAddress=10.20.14.37,Computer=srv-lyon-dc01,Workstation="), [
+      { kind: "ipv4", value: "10.20.14.37" },
+      { kind: "hostname", value: "srv-lyon-dc01" },
+    ]);
+    assert.deepEqual(entityObservables(""), []);
   });
 });

@@ -1,10 +1,11 @@
 // Turns a rule match (or a correlation) into the input of an alert: severity, ATT&CK ids and the
 // entity the alert is deduplicated on. Deduplication itself is a pure fold decision here too.
-import type { Alert, JsonObject, Severity } from "../core/index.js";
+import type { Alert, JsonObject, Observable, Severity } from "../core/index.js";
 import { SEVERITIES } from "../core/index.js";
 import { type AttackTactic, attackOfTags } from "./attack.js";
 import { firstTextOf, HOST_FIELDS, SOURCE_IP_FIELDS, textOf, USER_FIELDS } from "./fields.js";
 import { formatIp, parseIp, unmapIp } from "./ip.js";
+import { normaliseObservable } from "./observables.js";
 
 /** What the detection engine reports for one match: the rule, the mapped event, and a correlation's group. */
 export interface RuleMatch {
@@ -128,4 +129,36 @@ export function foldAlert(
     lastSeen: at > existing.lastSeen ? at : existing.lastSeen,
     eventIds: keep ? [...existing.eventIds, eventId] : existing.eventIds,
   };
+}
+
+/**
+ * The observables an alert's entity names: the host, user or address it is about, or the fields
+ * of a correlation's group ("IpAddress=10.20.14.37"). Incidents carry them, so whatever names a
+ * person in a title (built from the entity) is known to the sharing policy as personal data.
+ */
+export function entityObservables(entity: string): Observable[] {
+  const out: Observable[] = [];
+  const add = (kind: Observable["kind"], value: string) => {
+    const r = normaliseObservable(kind, value);
+    if (r.ok && !out.some((o) => o.kind === r.value.kind && o.value === r.value.value)) out.push(r.value);
+  };
+  const ipKind = (v: string) => (v.includes(":") ? "ipv6" : "ipv4");
+  const m = /^(host|user|ip):(.+)$/.exec(entity);
+  if (m) {
+    if (m[1] === "host") add("hostname", m[2]!);
+    else if (m[1] === "user") add("account", m[2]!);
+    else add(ipKind(m[2]!), m[2]!);
+    return out;
+  }
+  for (const pair of entity.split(",")) {
+    const i = pair.indexOf("=");
+    if (i <= 0) continue;
+    const field = pair.slice(0, i);
+    const value = pair.slice(i + 1);
+    if (value === "") continue;
+    if (HOST_FIELDS.includes(field)) add("hostname", value);
+    else if (USER_FIELDS.includes(field)) add("account", value);
+    else if (SOURCE_IP_FIELDS.includes(field) || /ip(address)?$/i.test(field)) add(ipKind(value), value);
+  }
+  return out;
 }

@@ -1,8 +1,9 @@
 // Opens an incident from one or more alerts: a title, a description an analyst can start from,
 // the strongest severity, ATT&CK ids, a suggested RSIT class, the observables of the events, and
 // the defaults a new incident gets (TLP AMBER, RESTRICTED, NIS2 significance by severity).
-import type { AlertId, JsonObject, Severity } from "../core/index.js";
+import type { AlertId, JsonObject, Observable, Severity } from "../core/index.js";
 import { SEVERITIES } from "../core/index.js";
+import { entityObservables } from "./alerts.js";
 import { attackOfTags } from "./attack.js";
 import type { IncidentInput } from "./incident-input.js";
 import { extractAll } from "./observables.js";
@@ -26,6 +27,13 @@ const rank = (s: Severity): number => SEVERITIES.indexOf(s);
 
 const clip = (text: string, max: number): string =>
   text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+
+/** The events' observables, then those the alerts' entities name that the events did not. */
+function withEntities(found: Observable[], fromEntities: readonly Observable[]): Observable[] {
+  const key = (o: Observable) => `${o.kind}\u0000${o.value}`;
+  const have = new Set(found.map(key));
+  return [...found, ...fromEntities.filter((o) => !have.has(key(o)))].slice(0, 1000);
+}
 
 /** "host:ws-paris-014" reads "host ws-paris-014"; a correlation group is shown as it is. */
 const entityLabel = (entity: string): string => entity.replace(/^(host|user|ip):/, "$1 ");
@@ -84,7 +92,10 @@ export function incidentFromAlerts(
     techniques: [...new Set(ordered.flatMap((a) => a.techniques))].slice(0, 200),
     affectedServices: [],
     affectedCountries: [],
-    observables: found.map((o) => ({ kind: o.kind, value: o.value })),
+    observables: withEntities(
+      found.map((o) => ({ kind: o.kind, value: o.value })),
+      ordered.flatMap((a) => entityObservables(a.entity)),
+    ),
     nis2: {
       significant: severity === "high" || severity === "critical",
       // A rule matched: something malicious is suspected until triage says otherwise.
