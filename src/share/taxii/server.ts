@@ -39,6 +39,16 @@ export interface TaxiiDeps {
     objects: readonly Record<string, unknown>[],
     by: Principal,
   ) => Promise<void>;
+  /**
+   * Checks a write before anything is stored (the corridor's envelope signature on a partner's
+   * push); a refusal answers with its status and message.
+   */
+  readonly verifyWrite?: (w: {
+    readonly headers: Headers;
+    readonly body: unknown;
+    readonly principal: Principal;
+    readonly collection: Collection;
+  }) => Promise<{ readonly status: number; readonly message: string } | undefined>;
   /** Refused calls, for the audit log. */
   readonly onRefused?: (what: { reason: string; path: string; principal?: Principal }) => Promise<void>;
   readonly maxContentLength?: number;
@@ -300,6 +310,18 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
       throw new TaxiiError(400, "Bad envelope", 'an envelope is {"objects": [...]}');
     }
     const p = who(c);
+    const refused = await deps.verifyWrite?.({
+      headers: c.req.raw.headers,
+      body,
+      principal: p,
+      collection: col,
+    });
+    if (refused)
+      throw new TaxiiError(
+        refused.status,
+        refused.status === 401 ? "Unauthorized" : "Forbidden",
+        refused.message,
+      );
     const status = await addObjects(deps.db, col.id, objects, {
       requestedBy: `${p.role}:${p.name}`,
       now: deps.now(),
