@@ -64,8 +64,7 @@ tags:
 const c = await startCorridor({ dir, overrides: { rules: [rules, join(PACKAGE_ROOT, "rules")] } });
 
 /** A public address per indicator, none internal, all distinct (45.0.0.0/8 is public unicast). */
-const address = (i: number) =>
-  `45.${(i >> 16) & 255}.${(i >> 8) & 255}.${(i & 255) + 1 > 254 ? 254 : (i & 255) + 1}`;
+const address = (i: number) => `45.${(i >> 16) & 255}.${(i >> 8) & 255}.${Math.min((i & 255) + 1, 254)}`;
 const ips = Array.from({ length: N }, (_, i) => address(i * 3 + 7));
 const event = (i: number) =>
   JSON.stringify({

@@ -104,7 +104,7 @@ export class Federation {
   /** A partner presenting its inbound token, as a principal of role partner. */
   async authenticatePartner(secret: string): Promise<Principal | null> {
     const p = await partnerByInboundToken(this.o.db, secret);
-    if (!p || !p.enabled) return null;
+    if (!p?.enabled) return null;
     return {
       tokenId: `partner:${p.id}`,
       name: p.id,

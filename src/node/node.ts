@@ -367,15 +367,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
             authenticate: async (secret) =>
               (await authenticate(db, secret, now())) ?? (await federation.authenticatePartner(secret)),
             now,
-            validate: (o) => {
-              const r = validateStix(o, { schemas: "if-available" } as never);
-              return r.ok
-                ? undefined
-                : r.error
-                    .map((p) => p.message)
-                    .join("; ")
-                    .slice(0, 500);
-            },
+            validate: stixCheck,
             verifyWrite: (w) => federation.verifyPush(w),
             onAdded: (c, objects, by) => federation.imported(c, objects, by),
             onRefused: async (r) => {

@@ -51,7 +51,10 @@ before(async () => {
     db,
     title: "t",
     authenticate: (s) => authenticate(db, s, new Date()),
-    now: () => new Date((clock += 1)),
+    now: () => {
+      clock += 1;
+      return new Date(clock);
+    },
   });
   // a proxy that can hide `next`, as servers that only support added_after paging do
   const app = new Hono();
