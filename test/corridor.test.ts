@@ -10,6 +10,7 @@ import { after, before, test } from "node:test";
 import { type Corridor, startCorridor } from "../src/demo/corridor.js";
 import { runScenario } from "../src/demo/scenario.js";
 import { ENVELOPE_HEADER, SIGNATURE_HEADER } from "../src/node/federation.js";
+import { activeDecisions } from "../src/perimeter/decisions.js";
 import { describePublicKey, loadKeyPair, newEnvelope, signEnvelope } from "../src/share/signing/index.js";
 import { TAXII_MEDIA_TYPE } from "../src/share/taxii/server.js";
 
@@ -160,4 +161,38 @@ test("trust: unsigned, tampered, replayed, wrongly signed or misaddressed pushes
   const outbox = cols.collections.find((x) => x.alias === "to-fr");
   assert.ok(outbox, "fr sees the collection de shares with it");
   assert.ok(!cols.collections.some((x) => x.alias === "to-it"));
+});
+
+test("pull repairs a missed push: what fr shared while its pushes failed reaches de, signed, exactly once", async () => {
+  const token = (
+    await c.fr.node.db.query<{ outbound_token: string }>(
+      "SELECT outbound_token FROM partners WHERE id = 'de'",
+    )
+  ).rows[0]!.outbound_token;
+  await c.fr.node.db.query("UPDATE partners SET outbound_token = $1 WHERE id = 'de'", [`${token}-broken`]);
+  const post = async (n: typeof c.fr, path: string, body: unknown) =>
+    (await (
+      await fetch(`${n.url}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${n.tokens.analyst}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      })
+    ).json()) as Json;
+  const incident = await post(c.fr, "/api/v1/incidents", {
+    title: "Exfiltration to a drop server",
+    severity: "medium",
+    observables: [{ kind: "ipv4", value: "198.51.100.77" }],
+  });
+  const shared = (await post(c.fr, `/api/v1/incidents/${incident.id}/share`, {})) as {
+    partners: { partner: string; pushed: boolean }[];
+  };
+  assert.equal(shared.partners.find((p) => p.partner === "de")?.pushed, false, "the push failed");
+  const before = await activeDecisions(c.de.node.db, new Date());
+  assert.ok(!before.some((d) => d.value === "198.51.100.77"));
+  const first = await c.de.node.federation.pullAll();
+  assert.ok((first.fr ?? 0) > 0, `de pulled from fr: ${JSON.stringify(first)}`);
+  const after = await activeDecisions(c.de.node.db, new Date());
+  assert.equal(after.filter((d) => d.value === "198.51.100.77").length, 1);
+  assert.deepEqual(await c.de.node.federation.pullAll(), { fr: 0 }, "the cursor moved: nothing twice");
+  await c.fr.node.db.query("UPDATE partners SET outbound_token = $1 WHERE id = 'de'", [token]);
 });

@@ -433,4 +433,109 @@ export class Federation {
     });
     return app;
   }
+
+  /** Signature headers for an objects page a partner reads from us. */
+  signPage(page: unknown, principal: Principal): Record<string, string> | undefined {
+    if (principal.role !== "partner" || !this.key) return undefined;
+    const signed = signEnvelope(
+      newEnvelope(
+        { from: this.o.node.id, to: principal.name, kid: this.key.kid, payload: page as never },
+        this.o.now(),
+      ),
+      this.key.privateKey,
+    );
+    const { payload: _page, ...meta } = signed.envelope;
+    return {
+      [ENVELOPE_HEADER]: Buffer.from(JSON.stringify(meta)).toString("base64url"),
+      [SIGNATURE_HEADER]: signed.signature,
+    };
+  }
+
+  /**
+   * Pulls what each partner shares with us since our cursor (repairs what pushes missed during an
+   * outage): every page must carry the partner's signature; new objects land in our inbox and are
+   * imported as if pushed. Returns the objects newly taken per partner.
+   */
+  async pullAll(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    const inbox = await this.collectionId("inbox");
+    if (!inbox) return out;
+    for (const p of await listPartners(this.o.db, { enabledOnly: true })) {
+      if (!p.outboundToken) continue;
+      const client = new TaxiiClient({ baseUrl: p.baseUrl, token: p.outboundToken, timeoutMs: 10_000 });
+      const key = `federation.pull.${p.id}`;
+      let taken = 0;
+      try {
+        const from = (
+          await this.o.db.query<{ value: string }>("SELECT value FROM state WHERE key = $1", [key])
+        ).rows[0]?.value;
+        const cols = await client.collections();
+        const shared = cols.find((c) => c.alias === `to-${this.o.node.id}` && c.can_read);
+        if (!shared) continue;
+        for await (const page of client.pull(shared.id, from ? { addedAfter: from } : {})) {
+          const refused = await this.verifyPush({
+            headers: page.headers,
+            body: page.body,
+            principal: {
+              tokenId: `partner:${p.id}`,
+              name: p.id,
+              role: "partner",
+              clearance: "restricted",
+              nationality: p.jurisdiction,
+            },
+            collection: { id: shared.id, alias: "pull", title: "", description: "" },
+          });
+          if (refused) throw new Error(`page refused: ${refused.message}`);
+          const status = await addObjects(this.o.db, inbox, page.objects, {
+            requestedBy: `partner:${p.id}`,
+            now: this.o.now(),
+          });
+          const fresh = new Set(
+            status.successes.filter((x) => !x.message).map((x) => `${x.id} ${x.version}`),
+          );
+          const news = page.objects.filter((o) =>
+            fresh.has(`${String(o.id)} ${String(o.modified ?? o.created)}`),
+          );
+          if (news.length > 0) {
+            await this.imported({ id: inbox, alias: "inbox", title: "", description: "" }, news, {
+              tokenId: `partner:${p.id}`,
+              name: p.id,
+              role: "partner",
+              clearance: "restricted",
+              nationality: p.jurisdiction,
+            });
+          }
+          taken += news.length;
+          if (page.cursor) {
+            await this.o.db.query(
+              `INSERT INTO state (key, value, updated_at) VALUES ($1, $2::jsonb, $3)
+               ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+              [key, JSON.stringify(page.cursor), this.o.now().toISOString()],
+            );
+          }
+        }
+      } catch (e) {
+        this.o.log.warn({ partner: p.id, err: e }, "pull failed; next round retries");
+      }
+      out[p.id] = taken;
+    }
+    return out;
+  }
+
+  /** Pulls every `everyMs` (and once at once). */
+  startPulling(everyMs: number): { stop(): void } {
+    let busy = false;
+    const tick = async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        await this.pullAll();
+      } finally {
+        busy = false;
+      }
+    };
+    const timer = setInterval(() => void tick(), everyMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
 }

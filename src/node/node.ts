@@ -213,6 +213,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
   });
   const fed = await federation.start();
   const outbox = federation.startOutbox();
+  const puller = federation.startPulling(config.sharing.pullEvery);
   log.info(fed, "federation ready");
 
   let sharing: Promise<void> = Promise.resolve();
@@ -369,6 +370,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
             now,
             validate: stixCheck,
             verifyWrite: (w) => federation.verifyPush(w),
+            signPage: (page, who) => federation.signPage(page, who),
             onAdded: (c, objects, by) => federation.imported(c, objects, by),
             onRefused: async (r) => {
               await audit.append({
@@ -479,6 +481,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     stop: async () => {
       for (const w of watchers) w.close();
       outbox.stop();
+      puller.stop();
       await syslog?.close();
       await new Promise<void>((res) => {
         server.close(() => res());

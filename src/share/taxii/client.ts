@@ -22,6 +22,9 @@ export class TaxiiHttpError extends Error {
 
 export interface PulledPage {
   readonly objects: readonly Record<string, unknown>[];
+  /** The page as received and its headers (to check a signature over it). */
+  readonly body: Record<string, unknown>;
+  readonly headers: Headers;
   /** The cursor to resume from after this page (X-TAXII-Date-Added-Last), when the page had objects. */
   readonly cursor: string | undefined;
 }
@@ -79,7 +82,7 @@ export class TaxiiClient {
       const { json, headers } = await this.request("GET", `${root}collections/${collectionId}/objects/?${q}`);
       const objects = (json.objects ?? []) as Record<string, unknown>[];
       const last = headers.get("x-taxii-date-added-last") ?? undefined;
-      yield { objects, cursor: last };
+      yield { objects, cursor: last, body: json, headers };
       if (json.more !== true) return;
       if (typeof json.next === "string" && json.next !== "") next = json.next;
       else if (last) {

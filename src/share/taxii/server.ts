@@ -49,6 +49,11 @@ export interface TaxiiDeps {
     readonly principal: Principal;
     readonly collection: Collection;
   }) => Promise<{ readonly status: number; readonly message: string } | undefined>;
+  /**
+   * Headers that sign an objects page for the partner reading it (the corridor's envelope over
+   * the page), so what a partner pulls is as authentic as what it is pushed.
+   */
+  readonly signPage?: (page: unknown, principal: Principal) => Record<string, string> | undefined;
   /** Refused calls, for the audit log. */
   readonly onRefused?: (what: { reason: string; path: string; principal?: Principal }) => Promise<void>;
   readonly maxContentLength?: number;
@@ -277,7 +282,8 @@ export function taxiiApp(deps: TaxiiDeps): Hono {
   app.get("/taxii2/:root/collections/:id/objects/", async (c) => {
     rootCheck(c);
     const { result } = await page(c);
-    return taxiiJson(envelope(result), 200, dateHeaders(result.objects));
+    const body = envelope(result);
+    return taxiiJson(body, 200, { ...dateHeaders(result.objects), ...(deps.signPage?.(body, who(c)) ?? {}) });
   });
 
   app.post("/taxii2/:root/collections/:id/objects/", async (c) => {
