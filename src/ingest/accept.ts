@@ -110,6 +110,7 @@ export class Ingestor {
         source,
         receivedAt,
         event: e.event,
+        text: e.text,
       }));
       if (records.length > 0) await this.queue.publish(records);
       this.metrics?.accepted.inc({ source }, records.length);

@@ -23,7 +23,7 @@ export interface RejectedEvent {
 }
 
 export type EventCheck =
-  | { readonly ok: true; readonly event: JsonObject }
+  | { readonly ok: true; readonly event: JsonObject; readonly text: string }
   | { readonly ok: false; readonly code: string; readonly message: string; readonly at?: ErrorAt };
 
 interface ErrorAt {
@@ -84,7 +84,7 @@ export function checkEvent(
     };
   const shape = measure(value, limits);
   if (shape !== undefined) return { ok: false, ...shape };
-  return { ok: true, event: value as JsonObject };
+  return { ok: true, event: value as JsonObject, text };
 }
 
 /** Walks the parsed value with an explicit stack; stops at the first limit crossed. */

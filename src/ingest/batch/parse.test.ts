@@ -20,8 +20,8 @@ const codes = (b: { rejected: { index: number; code: string }[] }) =>
 test("a JSON array: every object accepted with its index and byte size", () => {
   const b = parse(' [ {"a":1} ,\n{"b":"x,]}\\"y"} ] ', { contentType: "application/json; charset=utf-8" });
   assert.deepEqual(b.events, [
-    { index: 0, event: { a: 1 }, bytes: 7 },
-    { index: 1, event: { b: 'x,]}"y' }, bytes: 15 },
+    { index: 0, event: { a: 1 }, text: '{"a":1}', bytes: 7 },
+    { index: 1, event: { b: 'x,]}"y' }, text: '{"b":"x,]}\\"y"}', bytes: 15 },
   ]);
   assert.deepEqual(b.rejected, []);
 });

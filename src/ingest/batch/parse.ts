@@ -22,6 +22,8 @@ export interface EventBatchOptions {
 export interface AcceptedEvent {
   readonly index: number;
   readonly event: JsonObject;
+  /** The event's JSON text as sent (valid, an object): stored as is, not serialised again. */
+  readonly text: string;
   /** Size of the event's JSON text in the (decoded) body. */
   readonly bytes: number;
 }
@@ -60,7 +62,8 @@ export function parseEventBatch(body: Buffer, opts: EventBatchOptions): Result<E
       return;
     }
     const checked = checkEvent(buf, span.start, span.end, utf8Known, limits);
-    if (checked.ok) events.push({ index, event: checked.event, bytes: span.end - span.start });
+    if (checked.ok)
+      events.push({ index, event: checked.event, text: checked.text, bytes: span.end - span.start });
     else
       rejected.push({
         index,
