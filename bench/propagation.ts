@@ -157,6 +157,15 @@ for (let done = 0; done < OBJECTS; done += 1000) {
 }
 console.log(`taxii: ${OBJECTS} objects stored in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 const lastUs = Date.now() * 1000;
+// sockets the clients kept alive went stale while objects were stored: drain them first
+for (let i = 0; i < 32; i++)
+  if (
+    await fetch(`${c.de.url}/healthz`).then(
+      () => true,
+      () => false,
+    )
+  )
+    break;
 const pages: number[] = [];
 for (let i = 0; i < PAGES; i++) {
   const after = formatMicros(Math.floor(first * 1000 + Math.random() * (lastUs - first * 1000) * 0.9));

@@ -145,6 +145,18 @@ export function storable(o: unknown): string | undefined {
 }
 
 /**
+ * Planner statistics after large additions: without them (PGlite has no autovacuum) a page query
+ * sorts every object added after the cursor instead of walking the index in order.
+ */
+let sinceAnalyze = Number.POSITIVE_INFINITY;
+async function keepStatistics(sql: Sql, inserted: number): Promise<void> {
+  sinceAnalyze += inserted;
+  if (sinceAnalyze < 10_000 || inserted === 0) return;
+  sinceAnalyze = 0;
+  await sql.query("ANALYZE taxii_objects");
+}
+
+/**
  * Adds objects; answers a complete status resource. Versions already held succeed with a
  * message (idempotent upsert); invalid objects fail with why. `validate` adds STIX checks.
  */
@@ -156,12 +168,23 @@ export async function addObjects(
 ): Promise<StatusResource> {
   const successes: StatusDetail[] = [];
   const failures: StatusDetail[] = [];
+  let inserted = 0;
   await inTransaction(sql, async (tx) => {
     const clock = await tx.query<{ last_us: string | number }>(
       "SELECT last_us FROM taxii_clock WHERE id FOR UPDATE",
     );
     let last = Number(clock.rows[0]!.last_us);
     const nowUs = by.now.getTime() * 1000;
+    // checked one by one, written in one statement: a batch of 1,000 is a few round trips
+    const rows: {
+      id: string;
+      version: string;
+      versionUs: number;
+      spec: string;
+      type: string;
+      added: number;
+      json: string;
+    }[] = [];
     for (const raw of objects) {
       const problem = storable(raw) ?? by.validate?.(raw as Record<string, unknown>);
       const o = raw as Record<string, unknown>;
@@ -170,42 +193,67 @@ export async function addObjects(
         failures.push({ id, version: typeof o?.modified === "string" ? o.modified : "", message: problem });
         continue;
       }
-      const dateAdded = Math.max(nowUs, last + 1);
-      const version = versionOf(o) ?? formatMicros(dateAdded);
-      const versionUs = parseMicros(version)!;
-      const ins = await tx.query(
+      last = Math.max(nowUs, last + 1);
+      const version = versionOf(o) ?? formatMicros(last);
+      rows.push({
+        id,
+        version,
+        versionUs: parseMicros(version)!,
+        spec: String(o.spec_version ?? "2.1"),
+        type: String(o.type),
+        added: last,
+        json: jsonParam(o)!,
+      });
+    }
+    if (rows.length > 0) {
+      const { rows: added } = await tx.query<{ object_id: string; version: string }>(
         `INSERT INTO taxii_objects (collection_id, object_id, version, version_us, is_latest, is_first, spec_version,
            type, date_added_us, object)
-         VALUES ($1, $2, $3, $4, false, false, $5, $6, $7, $8::jsonb)
-         ON CONFLICT (collection_id, object_id, version) DO NOTHING`,
+         SELECT $1, u.id, u.version, u.version_us, false, false, u.spec, u.type, u.added, u.obj::jsonb
+         FROM unnest($2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::int8[], $8::text[])
+           AS u(id, version, version_us, spec, type, added, obj)
+         ON CONFLICT (collection_id, object_id, version) DO NOTHING
+         RETURNING object_id, version`,
         [
           collectionId,
-          id,
-          version,
-          versionUs,
-          String(o.spec_version ?? "2.1"),
-          String(o.type),
-          dateAdded,
-          jsonParam(o),
+          rows.map((r) => r.id),
+          rows.map((r) => r.version),
+          rows.map((r) => r.versionUs),
+          rows.map((r) => r.spec),
+          rows.map((r) => r.type),
+          rows.map((r) => r.added),
+          rows.map((r) => r.json),
         ],
       );
-      if (ins.rowCount === 0) {
-        successes.push({ id, version, message: "this version is already in the collection" });
-        continue;
+      const fresh = new Set(added.map((a) => `${a.object_id} ${a.version}`));
+      inserted = fresh.size;
+      const seen = new Set<string>();
+      for (const r of rows) {
+        const key = `${r.id} ${r.version}`;
+        if (fresh.has(key) && !seen.has(key)) {
+          seen.add(key);
+          successes.push({ id: r.id, version: r.version });
+        } else
+          successes.push({
+            id: r.id,
+            version: r.version,
+            message: "this version is already in the collection",
+          });
       }
-      last = dateAdded;
-      await tx.query(
-        `UPDATE taxii_objects t SET
-           is_latest = t.version_us = m.max_us, is_first = t.version_us = m.min_us
-         FROM (SELECT max(version_us) AS max_us, min(version_us) AS min_us FROM taxii_objects
-               WHERE collection_id = $1 AND object_id = $2) m
-         WHERE t.collection_id = $1 AND t.object_id = $2`,
-        [collectionId, id],
-      );
-      successes.push({ id, version });
+      if (added.length > 0) {
+        await tx.query(
+          `UPDATE taxii_objects t SET
+             is_latest = t.version_us = m.max_us, is_first = t.version_us = m.min_us
+           FROM (SELECT object_id, max(version_us) AS max_us, min(version_us) AS min_us FROM taxii_objects
+                 WHERE collection_id = $1 AND object_id = ANY($2::text[]) GROUP BY object_id) m
+           WHERE t.collection_id = $1 AND t.object_id = m.object_id`,
+          [collectionId, [...new Set(added.map((a) => a.object_id))]],
+        );
+      }
     }
     await tx.query("UPDATE taxii_clock SET last_us = $1 WHERE id", [last]);
   });
+  await keepStatistics(sql, inserted);
   const status: StatusResource = {
     id: randomUUID(),
     status: "complete",
