@@ -170,6 +170,7 @@ test("pull repairs a missed push: what fr shared while its pushes failed reaches
     )
   ).rows[0]!.outbound_token;
   await c.fr.node.db.query("UPDATE partners SET outbound_token = $1 WHERE id = 'de'", [`${token}-broken`]);
+  c.fr.node.federation.refresh();
   const post = async (n: typeof c.fr, path: string, body: unknown) =>
     (await (
       await fetch(`${n.url}${path}`, {
@@ -195,4 +196,5 @@ test("pull repairs a missed push: what fr shared while its pushes failed reaches
   assert.equal(after.filter((d) => d.value === "198.51.100.77").length, 1);
   assert.deepEqual(await c.de.node.federation.pullAll(), { fr: 0 }, "the cursor moved: nothing twice");
   await c.fr.node.db.query("UPDATE partners SET outbound_token = $1 WHERE id = 'de'", [token]);
+  c.fr.node.federation.refresh();
 });

@@ -18,6 +18,7 @@ import {
   loadKeyPair,
   newEnvelope,
   type Partner,
+  type PinnedKey,
   partnerByInboundToken,
   pinnedKeys,
   signEnvelope,
@@ -59,6 +60,33 @@ export class Federation {
   private key: { privateKey: KeyObject; kid: string } | undefined;
   private readonly nonces: DatabaseNonceStore;
   private inboxes = new Map<string, string>();
+  /** Partners and their pinned keys, parsed once a few seconds (a PEM parse per envelope adds up). */
+  private cache: { at: number; partners: Partner[]; pinned: Map<string, PinnedKey> } | undefined;
+
+  private async load(): Promise<NonNullable<Federation["cache"]>> {
+    const now = Date.now();
+    if (!this.cache || now - this.cache.at > 2000) {
+      this.cache = {
+        at: now,
+        partners: await listPartners(this.o.db, { enabledOnly: true }),
+        pinned: await pinnedKeys(this.o.db),
+      };
+    }
+    return this.cache;
+  }
+
+  /** Forgets cached partners (after a change made directly in the database). */
+  refresh(): void {
+    this.cache = undefined;
+  }
+
+  private async partners(): Promise<Partner[]> {
+    return (await this.load()).partners;
+  }
+
+  private async pinned(): Promise<Map<string, PinnedKey>> {
+    return (await this.load()).pinned;
+  }
 
   constructor(private readonly o: FederationOptions) {
     this.nonces = new DatabaseNonceStore(o.db);
@@ -69,7 +97,8 @@ export class Federation {
     const k = loadKeyPair(this.o.dataDir);
     if (k.ok) this.key = { privateKey: k.value.privateKey, kid: k.value.info.kid };
     else this.o.log.warn({ problem: k.error }, "no node key: nothing will be shared (corridor keys init)");
-    const partners = await listPartners(this.o.db, { enabledOnly: true });
+    this.cache = undefined;
+    const partners = await this.partners();
     const now = this.o.now();
     const staff = {
       "role:admin": { canRead: true, canWrite: true },
@@ -117,8 +146,7 @@ export class Federation {
   /** Sends an incident to every partner whose policy lets (some of) it through. */
   async shareIncident(i: Incident, by: string): Promise<ShareOutcome[]> {
     const out: ShareOutcome[] = [];
-    for (const p of await listPartners(this.o.db, { enabledOnly: true }))
-      out.push(await this.shareWith(p, i, by));
+    for (const p of await this.partners()) out.push(await this.shareWith(p, i, by));
     return out;
   }
 
@@ -268,7 +296,7 @@ export class Federation {
     const r = await verifyEnvelope(
       { envelope: { ...meta, payload: w.body }, signature },
       {
-        pinnedKeys: await pinnedKeys(this.o.db),
+        pinnedKeys: await this.pinned(),
         expectedTo: this.o.node.id,
         now: this.o.now(),
         seenNonces: this.nonces,
@@ -316,7 +344,7 @@ export class Federation {
 
   /** Sends one assistance event to the other party, signed; false when it could not be delivered now. */
   async sendAssistance(partnerId: string, requestId: string, event: AssistanceEvent): Promise<boolean> {
-    const p = (await listPartners(this.o.db, { enabledOnly: true })).find((x) => x.id === partnerId);
+    const p = (await this.partners()).find((x) => x.id === partnerId);
     if (!p || !this.key || !p.outboundToken) return false;
     const signed = signEnvelope(
       newEnvelope(
@@ -393,7 +421,7 @@ export class Federation {
         return c.json({ code: "invalid-json", message: "the body is a signed envelope" }, 400);
       }
       const verified = await verifyEnvelope(body, {
-        pinnedKeys: await pinnedKeys(this.o.db),
+        pinnedKeys: await this.pinned(),
         expectedTo: this.o.node.id,
         now: this.o.now(),
         seenNonces: this.nonces,
@@ -460,7 +488,7 @@ export class Federation {
     const out: Record<string, number> = {};
     const inbox = await this.collectionId("inbox");
     if (!inbox) return out;
-    for (const p of await listPartners(this.o.db, { enabledOnly: true })) {
+    for (const p of await this.partners()) {
       if (!p.outboundToken) continue;
       const client = new TaxiiClient({ baseUrl: p.baseUrl, token: p.outboundToken, timeoutMs: 10_000 });
       const key = `federation.pull.${p.id}`;
