@@ -60,6 +60,8 @@ export class Federation {
   private key: { privateKey: KeyObject; kid: string } | undefined;
   private readonly nonces: DatabaseNonceStore;
   private inboxes = new Map<string, string>();
+  /** Partner tokens recently seen (a token is revoked within two seconds). */
+  private readonly tokens = new Map<string, { at: number; partner: Partner }>();
   /** Partners and their pinned keys, parsed once a few seconds (a PEM parse per envelope adds up). */
   private cache: { at: number; partners: Partner[]; pinned: Map<string, PinnedKey> } | undefined;
 
@@ -78,6 +80,7 @@ export class Federation {
   /** Forgets cached partners (after a change made directly in the database). */
   refresh(): void {
     this.cache = undefined;
+    this.tokens.clear();
   }
 
   private async partners(): Promise<Partner[]> {
@@ -132,7 +135,12 @@ export class Federation {
 
   /** A partner presenting its inbound token, as a principal of role partner. */
   async authenticatePartner(secret: string): Promise<Principal | null> {
-    const p = await partnerByInboundToken(this.o.db, secret);
+    const hit = this.tokens.get(secret);
+    const p =
+      hit && Date.now() - hit.at < 2000 ? hit.partner : await partnerByInboundToken(this.o.db, secret);
+    if (p)
+      this.tokens.set(secret, { at: hit && Date.now() - hit.at < 2000 ? hit.at : Date.now(), partner: p });
+    if (this.tokens.size > 1000) this.tokens.clear();
     if (!p?.enabled) return null;
     return {
       tokenId: `partner:${p.id}`,
