@@ -5,12 +5,14 @@
 //    per second. Each matches a high-severity bench rule, so fr raises an alert, opens an incident,
 //    shares it with de through the policy (signed, TAXII push), de turns the indicator into a
 //    decision, and de's bouncer stream carries it. Latency per indicator: from the 202 of its
-//    event at fr to the poll of de's stream (every 10 ms, as a bouncer with a 10 ms
-//    update_frequency would) that first shows its address. Prints p50/p95/p99 and the maximum.
+//    event at fr to the poll of de's stream (every --poll ms, default 10, as a bouncer with that
+//    update_frequency would) that first shows its address. Prints p50/p95/p99 and the maximum;
+//    BENCH_TRACE=1 also prints, every 50 indicators, when the incident, the push and the import
+//    happened (from both audit logs).
 // 2. TAXII: 100,000 objects stored in a collection at de; GET of a 100-object page from a random
 //    added_after cursor, --pages times: p50/p95/p99.
 //
-//   npm run bench:propagation -- [--indicators 1000] [--rate 10] [--objects 100000] [--pages 200]
+//   npm run bench:propagation -- [--indicators 1000] [--rate 10] [--poll 10] [--objects 100000] [--pages 200]
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +25,7 @@ import { formatMicros } from "../src/share/taxii/time.js";
 const { values } = parseArgs({
   options: {
     indicators: { type: "string", default: "1000" },
+    poll: { type: "string", default: "10" },
     rate: { type: "string", default: "10" },
     objects: { type: "string", default: "100000" },
     pages: { type: "string", default: "200" },
@@ -30,6 +33,7 @@ const { values } = parseArgs({
 });
 const N = Number(values.indicators);
 const RATE = Number(values.rate);
+const POLL_MS = Number(values.poll);
 const OBJECTS = Number(values.objects);
 const PAGES = Number(values.pages);
 
@@ -102,7 +106,7 @@ const poller = (async () => {
   while (polling) {
     const now = performance.now();
     for (const d of await stream(false)) if (!seen.has(d.value)) seen.set(d.value, now);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
 })();
 
@@ -126,6 +130,21 @@ polling = false;
 await poller;
 const lat = ips.filter((ip) => acked.has(ip) && seen.has(ip)).map((ip) => seen.get(ip)! - acked.get(ip)!);
 if (process.env.BENCH_TRACE) {
+  // where the time goes, stage by stage, from both audit logs (entries are in indicator order)
+  const at = async (db: typeof c.fr.node.db, action: string) =>
+    (await db.query<{ at: Date }>("SELECT at FROM audit WHERE action = $1 ORDER BY seq", [action])).rows.map(
+      (r) => r.at.getTime(),
+    );
+  const created = await at(c.fr.node.db, "incident.create");
+  const pushed = await at(c.fr.node.db, "share.push");
+  const imported = await at(c.de.node.db, "share.import");
+  const wall0 = Date.now() - performance.now();
+  for (let i = 0; i < N; i += 50) {
+    const ack = (acked.get(ips[i]!) ?? Number.NaN) + wall0;
+    console.log(
+      `  #${i}: incident +${Math.round(created[i]! - ack)} ms, pushed +${Math.round(pushed[i]! - ack)}, imported +${Math.round(imported[i]! - ack)}, stream +${Math.round((seen.get(ips[i]!) ?? Number.NaN) + wall0 - ack)}`,
+    );
+  }
   const series = ips.map((ip) =>
     acked.has(ip) && seen.has(ip) ? Math.round(seen.get(ip)! - acked.get(ip)!) : -1,
   );
