@@ -67,6 +67,16 @@ describe("outbound", () => {
     const types = imported.value.objects.map((o) => o.type);
     assert.equal(types.filter((t) => t === "indicator").length, 3);
     assert.ok(types.includes("incident"));
+    // the personal values travel as keyed pseudonyms, so de can correlate repeats
+    const note = imported.value.objects.find((o) => o.type === "note") as { content: string } | undefined;
+    assert.ok(note, "a note carries the pseudonyms");
+    assert.equal((note.content.match(/pseud:[0-9a-f]{64}/g) ?? []).length, 4);
+    const again = outgoingIncident(incident(), policy, fr);
+    assert.deepEqual(
+      again.bundle?.objects,
+      out.bundle?.objects,
+      "the same incident gives the same objects: same pseudonyms",
+    );
   });
 
   test("RED, AMBER+STRICT, above VS-NfD and a SPÉCIAL FRANCE caveat never leave", () => {

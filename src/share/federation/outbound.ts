@@ -3,7 +3,7 @@
 // free text scrubbed). Pure: the node audits the decision and sends the bundle.
 import type { Incident, Jurisdiction } from "../../core/index.js";
 import { decide, type PartnerPolicy, type PolicyDecision, type ShareCandidate } from "../policy/index.js";
-import { type Bundle, incidentBundle } from "../stix/index.js";
+import { type Bundle, incidentBundle, note, uuidv5 } from "../stix/index.js";
 
 export interface OutgoingIncident {
   readonly decision: PolicyDecision;
@@ -37,5 +37,23 @@ export function outgoingIncident(
     description: c.fields.description ?? "",
     observables: c.observables,
   };
-  return { decision, bundle: incidentBundle(shared, { node }) };
+  const bundle = incidentBundle(shared, { node });
+  const pseudonyms = c.pseudonyms ?? [];
+  if (pseudonyms.length === 0) return { decision, bundle };
+  // the partner correlates repeats by these keyed hashes without ever learning the values
+  const incident = bundle.objects.find((o) => o.type === "incident");
+  const producer = bundle.objects.find((o) => o.type === "identity" && o.name === node.name);
+  if (!incident) return { decision, bundle };
+  const content = [
+    `Pseudonymised observables (HMAC-SHA256 with a key ${node.id} holds for this partner; the same value always gives the same pseudonym):`,
+    ...pseudonyms.map((p) => `${p.kind}: ${p.value}`),
+  ].join("\n");
+  const n = note(content, [incident.id], {
+    abstract: "Pseudonymised observables",
+    created: i.updatedAt,
+    tlp: i.tlp,
+    ...(producer ? { createdBy: producer.id } : {}),
+    id: `note--${uuidv5(incident.id.slice("incident--".length), "pseudonyms")}`,
+  });
+  return { decision, bundle: { ...bundle, objects: [...bundle.objects, n] } };
 }
