@@ -138,6 +138,15 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
   } else {
     queue = await SegmentLogQueue.open(join(dataDir, "events"));
   }
+  // PGlite has no autovacuum: without fresh planner statistics, queries planned for empty tables
+  // (seq scans, sorts) slow down as the tables fill. ANALYZE now and then, as autovacuum would.
+  const maintenance =
+    db.kind === "pglite"
+      ? setInterval(() => {
+          db.query("ANALYZE").catch((e: unknown) => log.warn({ err: e }, "ANALYZE failed"));
+        }, 20_000)
+      : undefined;
+  maintenance?.unref();
   const metrics = new MetricsRegistry();
   const audit = auditPort(db, now);
   const sources = {
@@ -480,6 +489,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     },
     stop: async () => {
       for (const w of watchers) w.close();
+      clearInterval(maintenance);
       outbox.stop();
       puller.stop();
       await syslog?.close();
