@@ -100,10 +100,12 @@ export const NodeConfigSchema = z
         auto: z.boolean().default(true),
         /** How long a block taken from a partner's indicator lasts when the indicator names no end. */
         importBlock: Duration.default(4 * 3_600_000),
+        /** Local policy for what partners share: their indicators' public addresses become blocks here. */
+        importBlocks: z.boolean().default(true),
         /** How often partners' shared collections are pulled (repairs missed pushes). */
         pullEvery: Duration.default(60_000),
       })
-      .default({ auto: true, importBlock: 4 * 3_600_000, pullEvery: 60_000 }),
+      .default({ auto: true, importBlock: 4 * 3_600_000, importBlocks: true, pullEvery: 60_000 }),
     /** Where actions without a built-in executor go: a webhook per kind (EDR, IAM...). */
     connectors: z
       .object({

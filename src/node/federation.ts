@@ -50,6 +50,8 @@ export interface FederationOptions {
   readonly now: () => Date;
   /** How long a block taken from a partner's indicator lasts when the indicator names no end. */
   readonly importBlockMs: number;
+  /** Whether partners' indicators become blocks here at all (local policy). */
+  readonly importBlocks?: boolean;
   /** Called after a partner's assistance event was applied (demo timelines). */
   readonly onAssistance?: (r: AssistanceRequest, e: AssistanceEvent) => void;
   /** Called after partner indicators became decisions (metrics, demo timelines). */
@@ -323,7 +325,7 @@ export class Federation {
     if (by.role !== "partner" || collection.alias !== "inbox") return;
     const now = this.o.now();
     let made = 0;
-    for (const b of blockCandidates(objects)) {
+    for (const b of this.o.importBlocks === false ? [] : blockCandidates(objects)) {
       const until = b.validUntil ? Date.parse(b.validUntil) : Number.NaN;
       const durationMs =
         Number.isFinite(until) && until > now.getTime() ? until - now.getTime() : this.o.importBlockMs;

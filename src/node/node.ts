@@ -219,6 +219,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     log,
     now,
     importBlockMs: config.sharing.importBlock,
+    importBlocks: config.sharing.importBlocks,
   });
   const fed = await federation.start();
   const outbox = federation.startOutbox();

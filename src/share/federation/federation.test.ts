@@ -66,6 +66,7 @@ describe("outbound", () => {
     assert.ok(imported.ok, JSON.stringify(!imported.ok && imported.error.slice(0, 3)));
     const types = imported.value.objects.map((o) => o.type);
     assert.equal(types.filter((t) => t === "indicator").length, 3);
+    assert.equal(types.filter((t) => t === "sighting").length, 3, "each indicator sighted at fr");
     assert.ok(types.includes("incident"));
     // the personal values travel as keyed pseudonyms, so de can correlate repeats
     const note = imported.value.objects.find((o) => o.type === "note") as { content: string } | undefined;

@@ -3,7 +3,7 @@
 // free text scrubbed). Pure: the node audits the decision and sends the bundle.
 import type { Incident, Jurisdiction } from "../../core/index.js";
 import { decide, type PartnerPolicy, type PolicyDecision, type ShareCandidate } from "../policy/index.js";
-import { type Bundle, incidentBundle, note, uuidv5 } from "../stix/index.js";
+import { type Bundle, incidentBundle, note, sightingOf, uuidv5 } from "../stix/index.js";
 
 export interface OutgoingIncident {
   readonly decision: PolicyDecision;
@@ -37,12 +37,26 @@ export function outgoingIncident(
     description: c.fields.description ?? "",
     observables: c.observables,
   };
-  const bundle = incidentBundle(shared, { node });
+  const base = incidentBundle(shared, { node });
+  const producerId = base.objects.find((o) => o.type === "identity" && o.name === node.name)?.id;
+  // each indicator was sighted here, in this incident: the partner learns when and by whom
+  const sightings = base.objects
+    .filter((o) => o.type === "indicator")
+    .map((ind) =>
+      sightingOf(ind.id, {
+        created: i.updatedAt,
+        tlp: i.tlp,
+        count: 1,
+        firstSeen: i.awareAt,
+        lastSeen: i.updatedAt,
+        ...(producerId ? { createdBy: producerId, whereSighted: [producerId] } : {}),
+      }),
+    );
+  const bundle = { ...base, objects: [...base.objects, ...sightings] };
   const pseudonyms = c.pseudonyms ?? [];
   if (pseudonyms.length === 0) return { decision, bundle };
   // the partner correlates repeats by these keyed hashes without ever learning the values
   const incident = bundle.objects.find((o) => o.type === "incident");
-  const producer = bundle.objects.find((o) => o.type === "identity" && o.name === node.name);
   if (!incident) return { decision, bundle };
   const content = [
     `Pseudonymised observables (HMAC-SHA256 with a key ${node.id} holds for this partner; the same value always gives the same pseudonym):`,
@@ -52,7 +66,7 @@ export function outgoingIncident(
     abstract: "Pseudonymised observables",
     created: i.updatedAt,
     tlp: i.tlp,
-    ...(producer ? { createdBy: producer.id } : {}),
+    ...(producerId ? { createdBy: producerId } : {}),
     id: `note--${uuidv5(incident.id.slice("incident--".length), "pseudonyms")}`,
   });
   return { decision, bundle: { ...bundle, objects: [...bundle.objects, n] } };
