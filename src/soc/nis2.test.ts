@@ -26,18 +26,20 @@ const subject = (
 describe("addCalendarMonth", () => {
   it("clamps to the end of shorter months", () => {
     const cases: [string, string][] = [
-      ["2026-01-31T10:00:00.000Z", "2026-02-28T10:00:00.000Z"],
-      ["2028-01-31T10:00:00.000Z", "2028-02-29T10:00:00.000Z"],
+      ["2026-01-31T10:00:00.000Z", "2026-02-28T23:59:59.999Z"],
+      ["2028-01-31T10:00:00.000Z", "2028-02-29T23:59:59.999Z"],
       ["2026-03-31T23:59:59.999Z", "2026-04-30T23:59:59.999Z"],
+      ["2020-03-30T23:59:59.983Z", "2020-04-30T23:59:59.983Z"],
+      ["2020-03-31T00:00:00.000Z", "2020-04-30T23:59:59.999Z"], // a later start never ends earlier
       ["2026-12-31T00:00:00.000Z", "2027-01-31T00:00:00.000Z"],
       ["2026-02-28T12:00:00.000Z", "2026-03-28T12:00:00.000Z"],
       ["2026-01-15T06:30:00.000Z", "2026-02-15T06:30:00.000Z"],
-      ["2100-01-29T00:00:00.000Z", "2100-02-28T00:00:00.000Z"], // 2100 is not a leap year
+      ["2100-01-29T00:00:00.000Z", "2100-02-28T23:59:59.999Z"], // 2100 is not a leap year
     ];
     for (const [from, to] of cases) assert.equal(addCalendarMonth(at(from)).toISOString(), to, from);
   });
 
-  it("moves forward 28 to 31 days, keeps the time of day, and never decreases (property)", () => {
+  it("moves forward 28 to 31 days, keeps the time of day unless clamped, and never decreases (property)", () => {
     const date = fc.date({
       min: at("1990-01-01T00:00:00Z"),
       max: at("2200-01-01T00:00:00Z"),
@@ -48,7 +50,9 @@ describe("addCalendarMonth", () => {
         const m = addCalendarMonth(a);
         const days = (m.getTime() - a.getTime()) / (24 * H);
         assert.ok(days >= 28 && days <= 31, `${a.toISOString()} -> ${m.toISOString()}`);
-        assert.equal(m.getTime() % (24 * H), a.getTime() % (24 * H));
+        const clamped = m.getUTCDate() !== a.getUTCDate();
+        if (!clamped) assert.equal(m.getTime() % (24 * H), a.getTime() % (24 * H));
+        else assert.equal(m.getTime() % (24 * H), 24 * H - 1, "a clamped period ends with its month");
         if (a <= b) assert.ok(addCalendarMonth(a) <= addCalendarMonth(b));
       }),
     );
@@ -66,10 +70,10 @@ describe("nis2Deadlines", () => {
       nis2DueDates(subject({ notification: at("2026-01-12T09:00:00Z") })).finalReport.toISOString(),
       "2026-02-12T09:00:00.000Z",
     );
-    // Notification on Jan 31: final report by Feb 28.
+    // Notification on Jan 31: final report by the end of Feb 28.
     assert.equal(
       nis2DueDates(subject({ notification: at("2026-01-31T17:00:00Z") })).finalReport.toISOString(),
-      "2026-02-28T17:00:00.000Z",
+      "2026-02-28T23:59:59.999Z",
     );
   });
 

@@ -41,16 +41,19 @@ export type Nis2Subject = Pick<Incident, "awareAt" | "reports"> & {
 };
 
 /**
- * The same instant one calendar month later (UTC), clamped to the end of a shorter month:
- * Jan 31 -> Feb 28 (29 in a leap year), Mar 31 -> Apr 30. "One month" in Art. 23(4)(d) is read
- * as a calendar month, as EU law counts periods (Regulation 1182/71 Art. 3(2)(c)), not as 30 days.
+ * The same instant one calendar month later (UTC). "One month" in Art. 23(4)(d) is read as a
+ * calendar month, as EU law counts periods (Regulation 1182/71 Art. 3(2)(c)), not as 30 days.
  * We keep the time of day rather than 1182/71's "end of that day": stricter by design, so a SOC
- * never plans on the last hours.
+ * never plans on the last hours. When the next month lacks the day (Jan 31 -> February), the
+ * period ends with that month's last day, at its last instant: clamping to the same time of day
+ * there would make a later start give an earlier end (Mar 30 23:59 -> Apr 30 23:59, but Mar 31
+ * 00:00 -> Apr 30 00:00), which a property test caught.
  */
 export function addCalendarMonth(at: Date): Date {
   const y = at.getUTCFullYear();
   const m = at.getUTCMonth() + 1;
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  if (at.getUTCDate() > lastDay) return new Date(Date.UTC(y, m + 1, 1) - 1);
   const d = new Date(at.getTime());
   d.setUTCDate(1); // avoid rolling over while the month changes
   d.setUTCFullYear(y, m, Math.min(at.getUTCDate(), lastDay));
