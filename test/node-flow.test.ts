@@ -422,3 +422,26 @@ describe("restarts", () => {
     }
   });
 });
+
+describe("a detection worker that dies", () => {
+  test("is replaced with the same rules; the batch in flight is retried, nothing is lost", async () => {
+    const t = await startTestNode();
+    try {
+      const worker = t.node.detectionWorker;
+      assert.ok(worker, "the single-process node detects in a worker thread");
+      await worker.crashForTest();
+      const r = await sendFile(t, "windows/ws-paris-014.jsonl");
+      assert.equal(r.status, 202);
+      await t.node.settled();
+      assert.equal(worker.restarts, 1);
+      const alerts = (await json(await t.call("analyst", "GET", "/api/v1/alerts?limit=200"))) as {
+        items: unknown[];
+      };
+      assert.ok(alerts.items.length >= 5, `alerts after the restart: ${alerts.items.length}`);
+      const node = (await json(await t.call("analyst", "GET", "/api/v1/node"))) as { lag: number };
+      assert.equal(node.lag, 0);
+    } finally {
+      await t.stop();
+    }
+  });
+});

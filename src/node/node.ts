@@ -70,6 +70,8 @@ export interface RunningNode {
   readonly db: Database;
   readonly queue: EventQueue;
   readonly detector: Detector | undefined;
+  /** The detection worker thread of the single-process node (restarted if it dies). */
+  readonly detectionWorker: WorkerStep | undefined;
   /** The corridor side: partners, sharing, assistance (re-`start()` it after pairing). */
   readonly federation: Federation;
   /** Where the syslog listeners listen, when configured. */
@@ -482,6 +484,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     queue,
     detector,
     syslog: syslog?.addresses,
+    detectionWorker: workerStep,
     federation,
     settled: async () => {
       await detector?.idle();
