@@ -65,6 +65,24 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 15_0
   }
 }
 
+/** "3 values pseudonymised (account, hostname, ipv4), text scrubbed in title, description". */
+function describeChanges(changes: readonly { code: string; what: string }[]): string {
+  const kinds = [
+    ...new Set(
+      changes
+        .filter((c) => c.code !== "personal-data.scrubbed-text")
+        .map((c) => /\(([^)]+)\)/.exec(c.what)?.[1] ?? c.what),
+    ),
+  ];
+  const values = changes.filter((c) => c.code !== "personal-data.scrubbed-text").length;
+  const texts = changes
+    .filter((c) => c.code === "personal-data.scrubbed-text")
+    .map((c) => c.what.replace(/^fields\./, ""));
+  const parts = [`${values} personal values pseudonymised (${kinds.join(", ")})`];
+  if (texts.length > 0) parts.push(`personal data scrubbed from ${texts.join(", ")}`);
+  return parts.join(", ");
+}
+
 export async function runScenario(
   c: Corridor,
   onStep: (s: DemoStep) => void = () => undefined,
@@ -144,9 +162,7 @@ export async function runScenario(
   step(
     "fr→de",
     "share",
-    `policy: ${toDe.outcome}; ${changes.length} personal values pseudonymised or removed (${[
-      ...new Set(changes.map((x) => x.what.split(" ")[0])),
-    ].join(", ")}); ${toDe.objects} STIX objects signed (Ed25519) and pushed over TAXII`,
+    `policy: ${toDe.outcome}; ${describeChanges(changes)}; ${toDe.objects} STIX objects signed (Ed25519) and pushed over TAXII`,
   );
 
   const blocked = await until(
