@@ -7,8 +7,9 @@ import type { Alert } from "../core/index.js";
 import type { CorrelatorSnapshot } from "../detect/sigma/correlation.js";
 import type { ConsumedBatch, EventQueue, QueueConsumer } from "../ingest/queue/port.js";
 import { type RuleMatch, recordMatch } from "../store/alerts-repo.js";
-import type { Database, Sql } from "../store/database.js";
+import type { Database } from "../store/database.js";
 import { insertEvents } from "../store/events-repo.js";
+import { getState, putState } from "../store/state-repo.js";
 import { correlate } from "./detect-batch.js";
 import { type MatchView, viewOf } from "./match-view.js";
 import type { RuleSet } from "./rule-set.js";
@@ -47,19 +48,6 @@ export interface DetectorOptions {
 export const cursorKey = (workerId: string) => `detect.${workerId}.cursor`;
 export const correlationKey = (workerId: string) => `detect.${workerId}.correlations`;
 export const SHARED_CORRELATIONS = "detect.shared.correlations";
-
-async function putState(tx: Sql, key: string, value: unknown, now: Date): Promise<void> {
-  await tx.query(
-    `INSERT INTO state (key, value, updated_at) VALUES ($1, $2::jsonb, $3)
-     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    [key, JSON.stringify(value), now.toISOString()],
-  );
-}
-
-export async function getState<T>(sql: Sql, key: string): Promise<T | undefined> {
-  const { rows } = await sql.query<{ value: T }>("SELECT value FROM state WHERE key = $1", [key]);
-  return rows[0]?.value;
-}
 
 export class Detector {
   private consumer: QueueConsumer | undefined;

@@ -27,6 +27,7 @@ import {
 import { TaxiiClient } from "../share/taxii/client.js";
 import { addObjects, type Collection, createCollection } from "../share/taxii/store.js";
 import type { Database } from "../store/database.js";
+import { getState, putState } from "../store/state-repo.js";
 
 export const ASSISTANCE_PATH = "/federation/v1/assistance";
 export const ENVELOPE_HEADER = "x-corridor-envelope";
@@ -57,6 +58,15 @@ export interface FederationOptions {
   /** Called after partner indicators became decisions (metrics, demo timelines). */
   readonly onImported?: (e: { partner: string; decisions: number; objects: number }) => void;
 }
+
+/** A partner node as the caller of this node's interfaces. */
+const partnerPrincipal = (p: Pick<Partner, "id" | "jurisdiction">): Principal => ({
+  tokenId: `partner:${p.id}`,
+  name: p.id,
+  role: "partner",
+  clearance: "restricted",
+  nationality: p.jurisdiction,
+});
 
 export class Federation {
   private key: { privateKey: KeyObject; kid: string } | undefined;
@@ -138,19 +148,11 @@ export class Federation {
   /** A partner presenting its inbound token, as a principal of role partner. */
   async authenticatePartner(secret: string): Promise<Principal | null> {
     const hit = this.tokens.get(secret);
-    const p =
-      hit && Date.now() - hit.at < 2000 ? hit.partner : await partnerByInboundToken(this.o.db, secret);
-    if (p)
-      this.tokens.set(secret, { at: hit && Date.now() - hit.at < 2000 ? hit.at : Date.now(), partner: p });
+    const fresh = hit !== undefined && Date.now() - hit.at < 2000;
+    const p = fresh ? hit.partner : await partnerByInboundToken(this.o.db, secret);
+    if (p && !fresh) this.tokens.set(secret, { at: Date.now(), partner: p });
     if (this.tokens.size > 1000) this.tokens.clear();
-    if (!p?.enabled) return null;
-    return {
-      tokenId: `partner:${p.id}`,
-      name: p.id,
-      role: "partner",
-      clearance: "restricted",
-      nationality: p.jurisdiction,
-    };
+    return p?.enabled ? partnerPrincipal(p) : null;
   }
 
   /** Sends an incident to every partner whose policy lets (some of) it through. */
@@ -253,20 +255,9 @@ export class Federation {
       this.inboxes.set(p.id, inbox);
     }
     const body = { objects };
-    const signed = signEnvelope(
-      newEnvelope(
-        { from: this.o.node.id, to: p.id, kid: this.key.kid, payload: body as never },
-        this.o.now(),
-      ),
-      this.key.privateKey,
-    );
-    const { payload: _body, ...meta } = signed.envelope;
     await client.push(inbox, objects, {
       body: JSON.stringify(body),
-      headers: {
-        [ENVELOPE_HEADER]: Buffer.from(JSON.stringify(meta)).toString("base64url"),
-        [SIGNATURE_HEADER]: signed.signature,
-      },
+      headers: this.signedHeaders(p.id, body),
     });
   }
 
@@ -475,14 +466,20 @@ export class Federation {
   /** Signature headers for an objects page a partner reads from us. */
   signPage(page: unknown, principal: Principal): Record<string, string> | undefined {
     if (principal.role !== "partner" || !this.key) return undefined;
+    return this.signedHeaders(principal.name, page);
+  }
+
+  /**
+   * The corridor envelope for a body that travels as it is (a TAXII envelope or page): its
+   * metadata in X-Corridor-Envelope, the detached JWS over metadata + body in X-Corridor-Signature.
+   */
+  private signedHeaders(to: string, body: unknown): Record<string, string> {
+    if (!this.key) throw new Error("no node key: run 'corridor keys init'");
     const signed = signEnvelope(
-      newEnvelope(
-        { from: this.o.node.id, to: principal.name, kid: this.key.kid, payload: page as never },
-        this.o.now(),
-      ),
+      newEnvelope({ from: this.o.node.id, to, kid: this.key.kid, payload: body as never }, this.o.now()),
       this.key.privateKey,
     );
-    const { payload: _page, ...meta } = signed.envelope;
+    const { payload: _body, ...meta } = signed.envelope;
     return {
       [ENVELOPE_HEADER]: Buffer.from(JSON.stringify(meta)).toString("base64url"),
       [SIGNATURE_HEADER]: signed.signature,
@@ -504,9 +501,7 @@ export class Federation {
       const key = `federation.pull.${p.id}`;
       let taken = 0;
       try {
-        const from = (
-          await this.o.db.query<{ value: string }>("SELECT value FROM state WHERE key = $1", [key])
-        ).rows[0]?.value;
+        const from = await getState<string>(this.o.db, key);
         const cols = await client.collections();
         const shared = cols.find((c) => c.alias === `to-${this.o.node.id}` && c.can_read);
         if (!shared) continue;
@@ -514,13 +509,7 @@ export class Federation {
           const refused = await this.verifyPush({
             headers: page.headers,
             body: page.body,
-            principal: {
-              tokenId: `partner:${p.id}`,
-              name: p.id,
-              role: "partner",
-              clearance: "restricted",
-              nationality: p.jurisdiction,
-            },
+            principal: partnerPrincipal(p),
             collection: { id: shared.id, alias: "pull", title: "", description: "" },
           });
           if (refused) throw new Error(`page refused: ${refused.message}`);
@@ -535,22 +524,14 @@ export class Federation {
             fresh.has(`${String(o.id)} ${String(o.modified ?? o.created)}`),
           );
           if (news.length > 0) {
-            await this.imported({ id: inbox, alias: "inbox", title: "", description: "" }, news, {
-              tokenId: `partner:${p.id}`,
-              name: p.id,
-              role: "partner",
-              clearance: "restricted",
-              nationality: p.jurisdiction,
-            });
-          }
-          taken += news.length;
-          if (page.cursor) {
-            await this.o.db.query(
-              `INSERT INTO state (key, value, updated_at) VALUES ($1, $2::jsonb, $3)
-               ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-              [key, JSON.stringify(page.cursor), this.o.now().toISOString()],
+            await this.imported(
+              { id: inbox, alias: "inbox", title: "", description: "" },
+              news,
+              partnerPrincipal(p),
             );
           }
+          taken += news.length;
+          if (page.cursor) await putState(this.o.db, key, page.cursor, this.o.now());
         }
       } catch (e) {
         this.o.log.warn({ partner: p.id, err: e }, "pull failed; next round retries");

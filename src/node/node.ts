@@ -16,10 +16,12 @@ import { actionRoutes } from "../api/routes/actions.js";
 import { adminRoutes } from "../api/routes/admin.js";
 import { alertRoutes } from "../api/routes/alerts.js";
 import { assistanceRoutes } from "../api/routes/assistance.js";
+import { actor } from "../api/routes/common.js";
 import { eventRoutes } from "../api/routes/events.js";
 import { incidentRoutes } from "../api/routes/incidents.js";
 import { systemRoutes } from "../api/routes/system.js";
 import type { NodeServices, RulesStatus } from "../api/services.js";
+import type { Problem } from "../core/index.js";
 import { mapEvent } from "../detect/hunt.js";
 import { loadPipelines, type Pipeline } from "../detect/mappings/index.js";
 import type { CorrelatorSnapshot } from "../detect/sigma/correlation.js";
@@ -33,10 +35,11 @@ import { lapiRoutes } from "../perimeter/lapi.js";
 import { loadSchemas, structuralProblems, validateStix } from "../share/stix/index.js";
 import { taxiiApp } from "../share/taxii/server.js";
 import { type Database, openDatabase } from "../store/database.js";
+import { getState } from "../store/state-repo.js";
 import { authenticate } from "../store/tokens-repo.js";
 import type { NodeConfig, NodeRole } from "./config.js";
 import { mappingFor } from "./detect-batch.js";
-import { correlationKey, Detector, getState } from "./detector.js";
+import { correlationKey, Detector } from "./detector.js";
 import { executeAction } from "./execute-action.js";
 import { Federation } from "./federation.js";
 import { Responder } from "./respond.js";
@@ -92,20 +95,18 @@ const VERSION = (
  * schemas when the operator has them (CORRIDOR_STIX_SCHEMAS); they are not shipped.
  */
 function stixCheck(o: Record<string, unknown>): string | undefined {
-  const structural = structuralProblems(o);
-  if (structural.length > 0)
-    return structural
-      .map((p) => `${p.path ?? ""}: ${p.message}`)
-      .join("; ")
-      .slice(0, 500);
-  if ("code" in loadSchemas()) return undefined;
-  const r = validateStix(o);
-  return r.ok
-    ? undefined
-    : r.error
-        .map((p) => `${p.path ?? ""}: ${p.message}`)
-        .join("; ")
-        .slice(0, 500);
+  let problems: readonly Problem[];
+  if ("code" in loadSchemas()) problems = structuralProblems(o);
+  else {
+    // the structural checks come first inside validateStix
+    const r = validateStix(o);
+    problems = r.ok ? [] : r.error;
+  }
+  if (problems.length === 0) return undefined;
+  return problems
+    .map((p) => `${p.path ?? ""}: ${p.message}`)
+    .join("; ")
+    .slice(0, 500);
 }
 
 export async function startNode(o: NodeOptions): Promise<RunningNode> {
@@ -360,9 +361,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     authenticate: (token) => authenticate(db, token, now()),
     onAccessRefused: async (e) => {
       await audit.append({
-        actor: e.principal
-          ? `${e.principal.name} (${e.principal.role})`
-          : `anonymous${e.remote ? `@${e.remote}` : ""}`,
+        actor: e.principal ? actor(e.principal) : `anonymous${e.remote ? `@${e.remote}` : ""}`,
         action: e.outcome === "unauthenticated" ? "auth.failure" : "auth.denied",
         target: `${e.method} ${e.path}`,
         outcome: e.outcome === "unauthenticated" ? "failure" : "denied",
@@ -386,7 +385,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
             onAdded: (c, objects, by) => federation.imported(c, objects, by),
             onRefused: async (r) => {
               await audit.append({
-                actor: r.principal ? `${r.principal.name} (${r.principal.role})` : "anonymous",
+                actor: r.principal ? actor(r.principal) : "anonymous",
                 action: "taxii.refused",
                 target: r.path,
                 outcome: "denied",
