@@ -26,6 +26,7 @@ import {
   PageQuery,
   READ_SOC,
   visibleIncident,
+  visibleRecords,
   WORK_INCIDENTS,
 } from "./common.js";
 
@@ -97,18 +98,7 @@ export const actionRoutes: AnyRoute<NodeServices>[] = [
     handle: async ({ services, query, principal }) => {
       const r = await listActions(services.db, query);
       if (!r.ok) throw new HttpProblem(400, r.error.code, r.error.message);
-      const seen = new Map<string, boolean>();
-      const items: RemediationAction[] = [];
-      for (const a of r.value.items) {
-        if (a.incidentId) {
-          if (!seen.has(a.incidentId)) {
-            const i = await getIncident(services.db, a.incidentId);
-            seen.set(a.incidentId, i !== null && mayView(principal, i));
-          }
-          if (!seen.get(a.incidentId)) continue;
-        }
-        items.push(a);
-      }
+      const items = await visibleRecords(services.db, principal, r.value.items);
       return { status: 200, body: { items: items.map(actionJson), nextCursor: r.value.nextCursor } };
     },
   }),

@@ -16,6 +16,7 @@ import {
   PageQuery,
   pageOf,
   READ_SOC,
+  visibleRecords,
 } from "./common.js";
 
 const route = routeFor<NodeServices>();
@@ -40,13 +41,7 @@ export const alertRoutes: AnyRoute<NodeServices>[] = [
       const r = await listAlerts(services.db, query);
       if (!r.ok) throw new HttpProblem(400, r.error.code, r.error.message);
       // an alert attached to an incident the caller may not see is not shown either
-      const incidents = new Map<string, boolean>();
-      for (const a of r.value.items) {
-        if (a.incidentId === null || incidents.has(a.incidentId)) continue;
-        const i = await getIncident(services.db, a.incidentId);
-        incidents.set(a.incidentId, i !== null && mayView(principal, i));
-      }
-      const items = r.value.items.filter((a) => a.incidentId === null || incidents.get(a.incidentId));
+      const items = await visibleRecords(services.db, principal, r.value.items);
       return { status: 200, body: { items: items.map(alertJson), nextCursor: r.value.nextCursor } };
     },
   }),

@@ -2,6 +2,8 @@
 import { z } from "zod";
 import type { Alert, Incident, Principal, RemediationAction, Role } from "../../core/index.js";
 import { mayAccess } from "../../core/index.js";
+import type { Sql } from "../../store/database.js";
+import { getIncident } from "../../store/incidents-repo.js";
 import { HttpProblem } from "../problem.js";
 
 /** Who may read the SOC's working data. Partners see only what is shared with them (TAXII). */
@@ -55,6 +57,23 @@ export function visibleIncident(p: Principal | undefined, i: Incident | null, id
 
 export const mayView = (p: Principal | undefined, i: Incident) =>
   p !== undefined && mayAccess({ clearance: p.clearance, nationality: p.nationality }, i.classification);
+
+/**
+ * The records of a page the caller may see: those without an incident, and those whose incident
+ * is visible to them (each incident read once per page).
+ */
+export async function visibleRecords<T extends { readonly incidentId: string | null }>(
+  sql: Sql,
+  p: Principal | undefined,
+  items: readonly T[],
+): Promise<T[]> {
+  const visible = new Map<string, boolean>();
+  for (const id of new Set(items.flatMap((x) => (x.incidentId === null ? [] : [x.incidentId])))) {
+    const i = await getIncident(sql, id);
+    visible.set(id, i !== null && mayView(p, i));
+  }
+  return items.filter((x) => x.incidentId === null || visible.get(x.incidentId));
+}
 
 export const alertJson = (a: Alert) => ({
   id: a.id,
