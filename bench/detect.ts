@@ -4,14 +4,13 @@
 //
 //   npm run bench:detect -- [--events 1000000] [--rounds 3] [--rules ../shared/corpus/sigma/rules] [--evaluator compiled]
 
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { JsonObject } from "../src/core/index.js";
 import { DetectionEngine, type Evaluator } from "../src/detect/engine.js";
 import { mapEvent } from "../src/detect/hunt.js";
 import { loadPipelines, type Pipeline } from "../src/detect/mappings/index.js";
 import { loadRules } from "../src/detect/sigma/loader.js";
+import { corpusLines } from "./corpus.js";
 
 const { values } = parseArgs({
   options: {
@@ -25,22 +24,7 @@ const { values } = parseArgs({
 const target = Number(values.events);
 const rounds = Number(values.rounds);
 
-function lines(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith(".jsonl") && !name.startsWith(".")) {
-        for (const l of readFileSync(p, "utf8").split("\n")) if (l.trim() !== "") out.push(l);
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-const corpus = lines(values.corpus);
+const corpus = corpusLines(values.corpus);
 const bytes = corpus.reduce((s, l) => s + l.length, 0);
 const loadStart = performance.now();
 const all = loadRules([values.rules]);

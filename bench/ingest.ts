@@ -25,7 +25,7 @@
 
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -35,6 +35,7 @@ import pino from "pino";
 import { parseConfig } from "../src/node/config.js";
 import { type RunningNode, startNode } from "../src/node/node.js";
 import { createToken } from "../src/store/tokens-repo.js";
+import { corpusLines } from "./corpus.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const PROBE_RULE = "0b7c1f7e-3d2a-4c55-9a61-b3e7c0a9d1f2";
@@ -55,21 +56,6 @@ interface ClientResult {
   readonly refused: number;
   readonly start: number;
   readonly lastAck: number;
-}
-
-function corpusLines(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith(".jsonl") && !name.startsWith(".")) {
-        for (const l of readFileSync(p, "utf8").split("\n")) if (l.trim() !== "") out.push(l);
-      }
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 /** The load generator (worker thread): POSTs NDJSON bodies cut from the corpus, retrying 429s. */
