@@ -6,14 +6,19 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { type ClassificationLevel, err, Jurisdiction, ok, type Problem, type Result } from "../core/index.js";
 
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "500ms", "30s", "15m", "4h", "7d" in milliseconds; undefined for anything else. */
+export function parseDurationMs(text: string): number | undefined {
+  const m = DURATION.exec(text);
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : undefined;
+}
+
 const Duration = z
   .string()
-  .regex(/^\d+(ms|s|m|h|d)$/, "a duration like 500ms, 30s, 15m, 4h or 7d")
-  .transform((s) => {
-    const m = /^(\d+)(ms|s|m|h|d)$/.exec(s)!;
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "ms"];
-    return Number(m[1]) * unit;
-  });
+  .regex(DURATION, "a duration like 500ms, 30s, 15m, 4h or 7d")
+  .transform((s) => parseDurationMs(s)!);
 
 const Listen = z.object({
   host: z.string().min(1).default("127.0.0.1"),

@@ -6,6 +6,7 @@ import { addDecision } from "../perimeter/decisions.js";
 import { completeAction } from "../store/actions-repo.js";
 import type { Database } from "../store/database.js";
 import { addTimelineEntry } from "../store/timeline-repo.js";
+import { parseDurationMs } from "./config.js";
 
 export interface ExecuteDeps {
   readonly db: Database;
@@ -23,11 +24,7 @@ const DEFAULT_BLOCK_MS = 4 * 3_600_000;
 
 function durationMs(v: unknown): number {
   if (typeof v === "number" && v > 0) return v;
-  if (typeof v === "string") {
-    const m = /^(\d+)(ms|s|m|h|d)$/.exec(v.trim());
-    if (m) return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "ms"];
-  }
-  return DEFAULT_BLOCK_MS;
+  return (typeof v === "string" ? parseDurationMs(v.trim()) : undefined) ?? DEFAULT_BLOCK_MS;
 }
 
 async function callWebhook(
