@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import type { JsonObject } from "../src/core/index.js";
 import { DetectionEngine, type Evaluator } from "../src/detect/engine.js";
-import { mapEvent } from "../src/detect/hunt.js";
+import { borrowEvent } from "../src/detect/hunt.js";
 import { loadPipelines, type Pipeline } from "../src/detect/mappings/index.js";
 import { loadRules } from "../src/detect/sigma/loader.js";
 import { corpusLines } from "./corpus.js";
@@ -65,8 +65,11 @@ function detect(n: number): Pass {
   const t = performance.now();
   for (let i = 0; i < n; i++) {
     const e = JSON.parse(corpus[i % corpus.length]!) as JsonObject;
-    const mapped = mapEvent({ kind: "auto" }, pipelines, e, last);
-    if (mapped) hits += engine.match(mapped).length;
+    const mapped = borrowEvent({ kind: "auto" }, pipelines, e, last);
+    if (mapped) {
+      hits += engine.match(mapped).length;
+      mapped.release();
+    }
   }
   return { ms: performance.now() - t, cpu: cpuMs() - c, hits };
 }

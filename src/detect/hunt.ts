@@ -78,6 +78,29 @@ export function mapEvent(
   return applyPipeline(p, event);
 }
 
+/** A mapped event that may be the caller's own event, changed until `release()`. */
+export type LentEvent = MappedEvent & { release(): void };
+
+const keep = (event: MappedEvent): LentEvent => Object.assign(event, { release: () => {} });
+
+/**
+ * Like mapEvent, but maps the caller's event in place (Pipeline.borrow): the mapped fields are
+ * valid until `release()`, which gives the event back as it was. Copy whatever is kept.
+ */
+export function borrowEvent(
+  choice: MappingChoice,
+  pipelines: readonly Pipeline[],
+  event: JsonObject,
+  last: { p?: Pipeline },
+): LentEvent | undefined {
+  if (choice.kind === "none") return keep(identityMapping(event));
+  if (choice.kind === "named") return choice.pipeline.borrow(event);
+  const p = last.p?.recognises(event) ? last.p : detectPipeline(pipelines, event);
+  if (!p) return undefined;
+  last.p = p;
+  return p.borrow(event);
+}
+
 /** Hunts over files; yields hits as they are found, then the correlation hits at the end. */
 export async function* hunt(
   files: readonly string[],
@@ -108,15 +131,31 @@ export async function* hunt(
       }
       events++;
       if (events % 2048 === 0) onProgress?.({ file, fileIndex, files: files.length, events });
-      const mapped = mapEvent(options.mapping, options.pipelines, item.event, last);
+      const mapped = borrowEvent(options.mapping, options.pipelines, item.event, last);
       if (!mapped) continue;
-      if (options.from !== undefined && (mapped.time === undefined || mapped.time < options.from)) continue;
-      if (options.to !== undefined && (mapped.time === undefined || mapped.time > options.to)) continue;
-      for (const rule of engine.match(mapped)) {
-        if (inputs.has(rule.id) && mapped.time !== undefined)
-          pending.push({ ruleId: rule.id, time: mapped.time, fields: mapped.fields });
+      const time = mapped.time;
+      let rules: DetectionRule[] = [];
+      if (
+        (options.from === undefined || (time !== undefined && time >= options.from)) &&
+        (options.to === undefined || (time !== undefined && time <= options.to))
+      ) {
+        try {
+          rules = engine.match(mapped);
+          let kept: JsonObject | undefined;
+          for (const rule of rules) {
+            if (inputs.has(rule.id) && time !== undefined) {
+              kept ??= { ...mapped.fields };
+              pending.push({ ruleId: rule.id, time, fields: kept });
+            }
+          }
+        } finally {
+          mapped.release();
+        }
+      } else mapped.release();
+      // yielded only once the event is given back as it was read
+      for (const rule of rules) {
         if (!hidden.has(rule.id) && rank(rule.level) >= min) {
-          yield { kind: "detection", rule, origin: item.origin, event: item.event, time: mapped.time };
+          yield { kind: "detection", rule, origin: item.origin, event: item.event, time };
         }
       }
     }

@@ -3,8 +3,8 @@
 // rules without such a condition are always evaluated. Sound by construction: a rule that matches
 // always satisfies its necessary condition, and the differential tests check the whole engine.
 
-import type { JsonValue } from "../core/index.js";
-import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier } from "./sigma/ast.js";
+import type { JsonObject, JsonValue } from "../core/index.js";
+import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTest } from "./sigma/ast.js";
 import type { EventView } from "./sigma/compile.js";
 import { escapeRegExp } from "./sigma/pattern.js";
 import { getField } from "./sigma/values.js";
@@ -33,6 +33,78 @@ function patternAtom(field: string, pattern: Pattern): Atom | undefined {
   return { field, needle, exact };
 }
 
+/** Characters that stand for themselves after a backslash. */
+const ESCAPED_LITERAL = /[\\^$.|?*+()[\]{}/\-!"#%&',:;<=>@`~ ]/;
+
+/**
+ * The longest run of literal characters every match of a regex contains, lower-cased, or
+ * undefined. Conservative: an alternation at the top level gives nothing, groups and classes end a
+ * run, a character made optional by `?`, `*` or `{` leaves it. Only ASCII; under `i`, no `s` or `k`
+ * either (RE2's case folding equates them with U+017F and U+212A, which toLowerCase does not).
+ */
+export function regexLiteral(source: string, flags: string): string | undefined {
+  let src = source;
+  let ignoreCase = flags.includes("i");
+  const inline = /^\(\?([ims]+)\)/.exec(src);
+  if (inline) {
+    ignoreCase ||= inline[1]!.includes("i");
+    src = src.slice(inline[0].length);
+  }
+  let best = "";
+  let run = "";
+  const end = () => {
+    if (run.length > best.length) best = run;
+    run = "";
+  };
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    let literal: string | undefined;
+    if (c === "\\") {
+      const e = src[i + 1];
+      if (e === undefined || e === "Q") return undefined;
+      if (ESCAPED_LITERAL.test(e)) literal = e;
+      i += 2;
+    } else if (c === "[") {
+      // skip the class: `]` right after `[` or `[^` is a member
+      i++;
+      if (src[i] === "^") i++;
+      if (src[i] === "]") i++;
+      while (i < src.length && src[i] !== "]") i += src[i] === "\\" ? 2 : 1;
+      i++;
+    } else if (c === "(") {
+      let depth = 0;
+      while (i < src.length) {
+        const g = src[i]!;
+        if (g === "\\") i++;
+        else if (g === "[") {
+          i++;
+          while (i < src.length && src[i] !== "]") i += src[i] === "\\" ? 2 : 1;
+        } else if (g === "(") depth++;
+        else if (g === ")" && --depth === 0) break;
+        i++;
+      }
+      i++;
+    } else if (c === "|") return undefined;
+    else {
+      if (!".^$)".includes(c) && !"*+?{".includes(c)) literal = c;
+      i++;
+    }
+    const q = src[i];
+    const optional = q === "?" || q === "*" || q === "{";
+    const ascii = literal !== undefined && literal.charCodeAt(0) < 128;
+    const folds = ignoreCase && literal !== undefined && /[sk]/i.test(literal);
+    if (literal === undefined || !ascii || folds || optional) {
+      end();
+      continue;
+    }
+    run += literal.toLowerCase();
+    if (q === "+") end();
+  }
+  end();
+  return best.length > 0 ? best : undefined;
+}
+
 function predicateAtoms(p: FieldPredicate): Necessary {
   if (p.kind !== "values" || p.negate || p.tests.length === 0) return undefined;
   if (p.field === null) {
@@ -44,17 +116,24 @@ function predicateAtoms(p: FieldPredicate): Necessary {
     return loose;
   }
   const atoms: Atom[] = [];
+  const field = p.field;
+  const atomOf = (t: ValueTest): Atom | undefined => {
+    if (t.kind === "pattern") return patternAtom(field, t.pattern);
+    if (t.kind !== "regex") return undefined;
+    const needle = regexLiteral(t.source, t.flags);
+    return needle === undefined ? undefined : { field, needle, exact: false };
+  };
   if (p.combine === "all") {
     // every test must hold: any single one is necessary; take the longest needle
     let best: Atom | undefined;
     for (const t of p.tests) {
-      const a = t.kind === "pattern" ? patternAtom(p.field, t.pattern) : undefined;
+      const a = atomOf(t);
       if (a && (!best || a.needle.length > best.needle.length)) best = a;
     }
     return best ? [best] : undefined;
   }
   for (const t of p.tests) {
-    const a = t.kind === "pattern" ? patternAtom(p.field, t.pattern) : undefined;
+    const a = atomOf(t);
     if (!a) return undefined;
     atoms.push(a);
   }
@@ -107,17 +186,9 @@ export function necessaryAtoms(expr: ConditionExpr, ids: ReadonlyMap<string, Sea
 /** Necessary conditions that must all hold (each: one of its atoms), strongest first; [] when none. */
 export type Clauses = readonly (readonly Atom[])[];
 
-/**
- * The strongest condition, and the strongest one of exact values as a second: that prunes most of
- * what one lets through, and a second set of substrings would cost more memory in the automata
- * (a dense row per state) than it saves time.
- */
-const strongestClauses = (options: Clauses): Clauses => {
-  const [first, ...rest] = [...options].sort((a, b) => weakness(a) - weakness(b));
-  if (!first) return [];
-  const second = rest.find((c) => c.every((a) => a.exact));
-  return second ? [first, second] : [first];
-};
+/** The two strongest conditions: a rule is evaluated only for events that hold both. */
+const strongestClauses = (options: Clauses): Clauses =>
+  [...options].sort((a, b) => weakness(a) - weakness(b)).slice(0, 2);
 
 /**
  * Like necessaryAtoms, but an AND keeps its two strongest necessary conditions rather than one:
@@ -167,7 +238,21 @@ interface FieldIndex {
   readonly few: readonly string[] | undefined;
   /** No dot in the name: the field is the own key of that name (getField's first step). */
   readonly plain: boolean;
+  /**
+   * Values already scanned, with the slots they make hold: log fields repeat (the same DLL paths,
+   * registry keys and call stacks all day), and a lookup costs a hash of the value instead of a
+   * scan per needle. Only fields with substring needles; bounded (see MEMO_CHARS).
+   */
+  readonly memo: Map<string, readonly number[]> | undefined;
 }
+
+/** Values longer than this are scanned, not remembered. */
+const MEMO_LONGEST = 2048;
+
+/** The characters a route's memos may hold before they are emptied and start over (~8 MB). */
+const MEMO_CHARS = 4_000_000;
+
+const NONE: readonly number[] = Object.freeze([]);
 
 /**
  * The prefilter for one list of rules (one logsource route). `candidates` returns the indices of
@@ -191,6 +276,12 @@ export class Prefilter {
   private epoch = 0;
   /** Scratch list of the needle ids found in one value. */
   private readonly found: number[] = [];
+  /** Scratch list of the slots one value makes hold. */
+  private readonly slots: number[] = [];
+  /** Characters held by all memos of this prefilter. */
+  private memoChars = 0;
+  private memoLookups = 0;
+  private memoHits = 0;
 
   /** Rule lists below hold slots, rule * 2 + clause; `always` holds rules. */
   constructor(necessary: readonly Clauses[]) {
@@ -238,6 +329,7 @@ export class Prefilter {
         shortest: shortest(needles),
         few: few ? [...f.needles.keys()] : undefined,
         plain: !field.includes("."),
+        memo: f.needles.size > 0 && !anyValue ? new Map() : undefined,
       });
     }
     for (const f of this.fields) {
@@ -278,7 +370,7 @@ export class Prefilter {
     const keyword = this.keyword;
     // one native case-insensitive alternation over the raw values; on a hit, all keyword rules
     // become candidates (few rules have keywords, and their own matcher decides)
-    if (keyword?.anyValue && someLeaf(fields, keyword.shortest, keyword.anyValue)) {
+    if (keyword?.anyValue && someValue(fields, keyword.shortest, keyword.anyValue)) {
       for (const rules of keyword.containsRules) this.add(rules, out);
     }
     if (this.byKey) {
@@ -297,6 +389,11 @@ export class Prefilter {
     return out;
   }
 
+  /** How often a field value was found in a memo: [lookups, hits]. */
+  get memoStats(): readonly [number, number] {
+    return [this.memoLookups, this.memoHits];
+  }
+
   /** Adds the rules whose atoms on this field hold for its value. */
   private field(f: FieldIndex, raw: JsonValue | undefined, out: number[]): void {
     if (raw === undefined || raw === null) return;
@@ -306,18 +403,50 @@ export class Prefilter {
       for (const rules of f.containsRules) this.add(rules, out);
       return;
     }
-    const text = typeof raw === "string" ? raw : String(raw);
+    const memo = f.memo;
+    if (memo === undefined || typeof raw !== "string" || raw.length > MEMO_LONGEST) {
+      const slots = this.slots;
+      slots.length = 0;
+      this.scan(f, typeof raw === "string" ? raw : String(raw), slots);
+      this.add(slots, out);
+      return;
+    }
+    this.memoLookups++;
+    let slots = memo.get(raw);
+    if (slots === undefined) {
+      const found = this.slots;
+      found.length = 0;
+      this.scan(f, raw, found);
+      slots = found.length === 0 ? NONE : [...new Set(found)];
+      if (this.memoChars + raw.length > MEMO_CHARS) this.forget();
+      memo.set(raw, slots);
+      this.memoChars += raw.length;
+    } else this.memoHits++;
+    if (slots.length > 0) this.add(slots, out);
+  }
+
+  /** Empties every memo of this prefilter (they hold too much). */
+  private forget(): void {
+    for (const f of this.fields) f.memo?.clear();
+    this.memoChars = 0;
+  }
+
+  /** Appends the slots whose atoms on this field hold for this value (a slot may repeat). */
+  private scan(f: FieldIndex, text: string, slots: number[]): void {
     let lower: string | undefined;
     if (f.exact.size > 0) {
       lower = text.toLowerCase();
       const exact = f.exact.get(lower);
-      if (exact) this.add(exact, out);
+      if (exact) for (let i = 0; i < exact.length; i++) slots.push(exact[i]!);
     }
     if (text.length < f.shortest) return;
+    const push = (rules: readonly number[]) => {
+      for (let i = 0; i < rules.length; i++) slots.push(rules[i]!);
+    };
     const few = f.few;
     if (few !== undefined) {
       lower ??= text.toLowerCase();
-      for (let i = 0; i < few.length; i++) if (lower.includes(few[i]!)) this.add(f.containsRules[i]!, out);
+      for (let i = 0; i < few.length; i++) if (lower.includes(few[i]!)) push(f.containsRules[i]!);
       return;
     }
     const contains = f.contains;
@@ -329,7 +458,7 @@ export class Prefilter {
       found.length = 0;
       contains.collect(lower ?? text.toLowerCase(), found);
     }
-    for (let i = 0; i < found.length; i++) this.add(f.containsRules[found[i]!]!, out);
+    for (let i = 0; i < found.length; i++) push(f.containsRules[found[i]!]!);
   }
 }
 
@@ -412,6 +541,18 @@ export function factors(needles: readonly string[]): string[] {
     for (const n of uncovered) if (n.includes(best)) uncovered.delete(n);
   }
   return chosen;
+}
+
+/** someLeaf for an event: a flat loop over its own keys, the common case being flat events. */
+function someValue(o: JsonObject, min: number, re: (text: string) => boolean): boolean {
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    const v = o[k]!;
+    if (typeof v === "string") {
+      if (v.length >= min && re(v)) return true;
+    } else if (v !== null && someLeaf(v, min, re)) return true;
+  }
+  return false;
 }
 
 /** Does some scalar leaf of `v` (as leafTexts lists them) of at least `min` characters pass `re`? */

@@ -1,7 +1,7 @@
 // Detection over one batch of queued events, pure: maps each event with its source's pipeline,
 // runs the rule set and feeds correlations. Returns the matches; committing them is the caller's.
-import type { JsonObject, MappedEvent } from "../core/index.js";
-import { type MappingChoice, mapEvent } from "../detect/hunt.js";
+import type { JsonObject } from "../core/index.js";
+import { borrowEvent, type MappingChoice } from "../detect/hunt.js";
 import type { Pipeline } from "../detect/mappings/index.js";
 import type { DetectionRule } from "../detect/sigma/ast.js";
 import type { BaseMatch, CorrelationMatch } from "../detect/sigma/correlation.js";
@@ -61,24 +61,29 @@ export function detectBatch(
       choice = mappingFor(record.source, set.pipelines);
       choices.set(record.source, choice);
     }
-    const mapped: MappedEvent | undefined = choice
-      ? mapEvent(choice, set.pipelines, record.event, last)
-      : undefined;
+    const mapped = choice ? borrowEvent(choice, set.pipelines, record.event, last) : undefined;
     if (!mapped) {
       unmapped++;
       continue;
     }
-    const time = mapped.time ?? record.receivedAt;
-    if (time > watermark) watermark = time;
-    for (const rule of set.engine.match(mapped)) {
-      if (set.correlationInputs.has(rule.id)) {
-        const base = { ruleId: rule.id, time, fields: mapped.fields };
-        if (opts.deferCorrelation) inputs.push(base);
-        else matches.push(...correlate(set, [base], Number.NEGATIVE_INFINITY));
+    try {
+      const time = mapped.time ?? record.receivedAt;
+      if (time > watermark) watermark = time;
+      // the mapped fields are the record's event until release: what is kept is a copy
+      let kept: JsonObject | undefined;
+      for (const rule of set.engine.match(mapped)) {
+        kept ??= { ...mapped.fields };
+        if (set.correlationInputs.has(rule.id)) {
+          const base = { ruleId: rule.id, time, fields: kept };
+          if (opts.deferCorrelation) inputs.push(base);
+          else matches.push(...correlate(set, [base], Number.NEGATIVE_INFINITY));
+        }
+        if (set.hidden.has(rule.id)) continue;
+        matches.push({ kind: "detection", rule, record, fields: kept, time });
+        matched.add(record.id);
       }
-      if (set.hidden.has(rule.id)) continue;
-      matches.push({ kind: "detection", rule, record, fields: mapped.fields, time });
-      matched.add(record.id);
+    } finally {
+      mapped.release();
     }
   }
   if (!opts.deferCorrelation) matches.push(...correlate(set, [], watermark));

@@ -2,7 +2,7 @@
 // table lookups and the few condition tests that an index leaves, nothing is parsed per event.
 import type { JsonObject, JsonValue, LogSource, MappedEvent } from "../../core/index.js";
 import { type CompiledCondition, compileConditions, SERVICE_KEY, type Test } from "./conditions.js";
-import { compileFields, compileFlatten, type FieldStep } from "./fields.js";
+import { compileFields, compileFlatten, Draft, type FieldStep } from "./fields.js";
 import { buildRuleIndex, type RuleIndex } from "./index-rules.js";
 import type { PipelineSpec, ServiceSpec } from "./schema.js";
 import { parseTime } from "./time.js";
@@ -18,6 +18,17 @@ export interface Pipeline {
   readonly priority: number;
   readonly recognises: (event: JsonObject) => boolean;
   readonly apply: (event: JsonObject) => MappedEvent;
+  /**
+   * Maps the event in place: its fields are the event itself, changed, until `release()` gives it
+   * back as it was. For callers that own a parsed event and keep no mapped fields past release
+   * (they copy what they keep): it saves the copy `apply` makes of every event it changes.
+   */
+  readonly borrow: (event: JsonObject) => BorrowedEvent;
+}
+
+/** A mapped event that is the caller's own event, changed until `release()`. */
+export interface BorrowedEvent extends MappedEvent {
+  release(): void;
 }
 
 export interface CompiledRule {
@@ -71,6 +82,23 @@ class TimedEvent implements MappedEvent {
   }
 }
 
+class Borrowed extends TimedEvent implements BorrowedEvent {
+  constructor(
+    fields: JsonObject,
+    logsource: LogSource,
+    getTime: ((f: JsonObject) => JsonValue | undefined) | undefined,
+    private readonly draft: Draft,
+  ) {
+    super(fields, logsource, getTime ?? (() => undefined));
+  }
+
+  release(): void {
+    // the time is read while the fields are still mapped (a caller may ask after release)
+    void this.time;
+    this.draft.undo();
+  }
+}
+
 export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
   const steps: FieldStep[] = [];
   for (const f of spec.flatten ?? []) steps.push(compileFlatten(f.path, f.leaves ?? false));
@@ -119,23 +147,32 @@ export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
     return makeLogSource(product, service, [...all]);
   };
 
-  const apply = (event: JsonObject): MappedEvent => {
-    // a spread copies a parsed object much faster than Object.assign (own enumerable keys alike)
-    const fields: JsonObject = { ...event };
-    for (const step of steps) step(fields);
-    let service = serviceOf(fields);
+  const map = (draft: Draft): { fields: JsonObject; logsource: LogSource } => {
+    for (const step of steps) step(draft);
+    let service = serviceOf(draft.fields);
     for (const r of serviceRules) {
-      if (r.condition.test(fields, service)) {
+      if (r.condition.test(draft.fields, service)) {
         service = r.service;
-        r.fields?.(fields);
+        r.fields?.(draft);
       }
     }
     matched.length = 0;
-    index.collect(fields, service, matched);
-    for (const r of matched) r.fields?.(fields);
+    index.collect(draft.fields, service, matched);
+    for (const r of matched) r.fields?.(draft);
     const logsource = logsourceFor(service);
     matched.length = 0;
+    return { fields: draft.fields, logsource };
+  };
+
+  const apply = (event: JsonObject): MappedEvent => {
+    const { fields, logsource } = map(new Draft(event));
     return getTime ? new TimedEvent(fields, logsource, getTime) : { fields, logsource, time: undefined };
+  };
+
+  const borrow = (event: JsonObject): BorrowedEvent => {
+    const draft = new Draft(event, true);
+    const { fields, logsource } = map(draft);
+    return new Borrowed(fields, logsource, getTime, draft);
   };
 
   const recognise: Test | undefined = spec.recognise ? compileConditions(spec.recognise).test : undefined;
@@ -146,6 +183,7 @@ export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
     priority: spec.priority ?? 0,
     recognises: recognise ? (e) => recognise(e, undefined) : () => false,
     apply,
+    borrow,
   };
 };
 

@@ -4,7 +4,74 @@ import type { JsonObject, JsonValue } from "../../core/index.js";
 import type { FieldsSpec } from "./schema.js";
 import { compilePath, compileSources, LooseTable } from "./values.js";
 
-export type FieldStep = (fields: JsonObject) => void;
+/**
+ * The event being mapped. By default it is copied on its first change: a mapping that only reads
+ * (events whose fields already carry Sigma names) costs no copy, and the caller's event is never
+ * modified. Borrowing (`inPlace`) changes the event itself and keeps an undo list instead, for
+ * callers that own the event and only need the mapped fields until `undo()`: a copy of a parsed
+ * event costs about as much as a fifth of its parse.
+ */
+export class Draft {
+  private own = false;
+  private writes = 0;
+  /** In place: [key, the value it had or ABSENT], in the order written. */
+  private undoList: [string, JsonValue | typeof ABSENT][] | undefined;
+
+  constructor(
+    private current: JsonObject,
+    inPlace = false,
+  ) {
+    if (inPlace && Object.isExtensible(current)) {
+      this.own = true;
+      this.undoList = [];
+    }
+  }
+
+  /** The fields as mapped so far. */
+  get fields(): JsonObject {
+    return this.current;
+  }
+
+  /** Sets a field; setting a field to the value it holds changes nothing and copies nothing. */
+  put(key: string, v: JsonValue): void {
+    let o = this.current;
+    const undo = this.undoList;
+    if (undo !== undefined) {
+      const had = Object.hasOwn(o, key);
+      if (had && o[key] === v) return;
+      undo.push([key, had ? o[key]! : ABSENT]);
+    } else if (!this.own) {
+      if (o[key] === v && Object.hasOwn(o, key)) return;
+      // a spread copies a parsed object much faster than Object.assign (own enumerable keys alike)
+      o = { ...o };
+      this.current = o;
+      this.own = true;
+    }
+    // a plain store is fastest, but after many new keys V8 turns the object into a slow dictionary
+    if (key === "__proto__" || ++this.writes > PLAIN_WRITES) put(o, key, v);
+    else o[key] = v;
+  }
+
+  /** In place: gives the event back as it was (keys added are deleted, last first). */
+  undo(): void {
+    const undo = this.undoList;
+    if (undo === undefined) return;
+    const o = this.current;
+    for (let i = undo.length - 1; i >= 0; i--) {
+      const [key, old] = undo[i]!;
+      if (old === ABSENT) delete o[key];
+      else put(o, key, old);
+    }
+    undo.length = 0;
+  }
+}
+
+const ABSENT: unique symbol = Symbol("absent");
+
+/** Stores per event done as plain assignments before `put` takes over (see there). */
+const PLAIN_WRITES = 8;
+
+export type FieldStep = (draft: Draft) => void;
 
 const ATTRIBUTES = "#attributes";
 const TEXT = "#text";
@@ -31,7 +98,7 @@ const isObject = (v: JsonValue | undefined): v is JsonObject =>
  */
 export const compileFlatten = (path: string, leaves: boolean): FieldStep => {
   const get = compilePath(path);
-  const hoist = (out: JsonObject, from: JsonObject): void => {
+  const hoist = (out: Draft, from: JsonObject): void => {
     for (const key in from) {
       if (key === ATTRIBUTES) continue;
       let v = from[key] as JsonValue;
@@ -42,16 +109,16 @@ export const compileFlatten = (path: string, leaves: boolean): FieldStep => {
           continue;
         }
       }
-      if (out[key] === undefined) put(out, key, v);
+      if (out.fields[key] === undefined) out.put(key, v);
       if (key.includes(" ")) {
         const sigmaName = key.replace(/ /g, "");
-        if (out[sigmaName] === undefined) put(out, sigmaName, v);
+        if (out.fields[sigmaName] === undefined) out.put(sigmaName, v);
       }
     }
   };
-  return (fields) => {
-    const from = get(fields);
-    if (isObject(from)) hoist(fields, from);
+  return (draft) => {
+    const from = get(draft.fields);
+    if (isObject(from)) hoist(draft, from);
   };
 };
 
@@ -61,9 +128,9 @@ export const compileFields = (spec: FieldsSpec): FieldStep | undefined => {
   for (const [target, fieldSpec] of Object.entries(spec)) {
     if (typeof fieldSpec === "string" || Array.isArray(fieldSpec)) {
       const get = compileSources(fieldSpec);
-      steps.push((f) => {
-        const v = get(f);
-        if (v !== undefined) put(f, target, v);
+      steps.push((d) => {
+        const v = get(d.fields);
+        if (v !== undefined) d.put(target, v);
       });
       continue;
     }
@@ -74,18 +141,18 @@ export const compileFields = (spec: FieldsSpec): FieldStep | undefined => {
       table = new LooseTable<JsonValue>();
       for (const [k, v] of Object.entries(fieldSpec.values)) table.set(k, v);
     }
-    steps.push((f) => {
-      let v = get(f);
+    steps.push((d) => {
+      let v = get(d.fields);
       if (v !== undefined && table) {
         const translated = table.get(v);
         if (translated !== undefined) v = translated;
       }
       if (v === undefined) v = fallback;
-      if (v !== undefined) put(f, target, v);
+      if (v !== undefined) d.put(target, v);
     });
   }
   if (steps.length === 0) return undefined;
-  return (f) => {
-    for (const s of steps) s(f);
+  return (d) => {
+    for (const s of steps) s(d);
   };
 };
