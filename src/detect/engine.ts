@@ -15,6 +15,8 @@ export interface EngineOptions {
   readonly evaluator?: Evaluator;
   /** Route by logsource (default). Off for `--mapping none`: every rule sees every event. */
   readonly routing?: boolean;
+  /** Remember the prefilter's verdict on field values seen before (default on; see Prefilter). */
+  readonly memo?: boolean;
 }
 
 interface ActiveRule {
@@ -68,10 +70,12 @@ export class DetectionEngine {
   private readonly bySource = new WeakMap<LogSource, Route>();
   private readonly routing: boolean;
   private readonly usePrefilter: boolean;
+  private readonly memo: boolean;
   private allRoute: Route | undefined;
 
   constructor(collection: RuleCollection, options: EngineOptions = {}) {
     this.routing = options.routing ?? true;
+    this.memo = options.memo ?? true;
     const interpreted = options.evaluator === "interpreted";
     // The interpreter stays a plain reference: no prefilter, so differential tests check the prefilter too.
     this.usePrefilter = !interpreted;
@@ -92,7 +96,10 @@ export class DetectionEngine {
   }
 
   private route(rules: readonly ActiveRule[]): Route {
-    return { rules, prefilter: this.usePrefilter ? new Prefilter(rules.map((r) => r.necessary)) : undefined };
+    return {
+      rules,
+      prefilter: this.usePrefilter ? new Prefilter(rules.map((r) => r.necessary), this.memo) : undefined,
+    };
   }
 
   private candidates(source: LogSource): Route {
@@ -112,16 +119,32 @@ export class DetectionEngine {
     return route;
   }
 
+  /** Field values looked up in the prefilters' memos, and how many were found there. */
+  get memoStats(): { readonly lookups: number; readonly hits: number } {
+    let lookups = 0;
+    let hits = 0;
+    for (const route of new Set([...this.byRoute.values(), ...(this.allRoute ? [this.allRoute] : [])])) {
+      const [l, h] = route.prefilter?.memoStats ?? [0, 0];
+      lookups += l;
+      hits += h;
+    }
+    return { lookups, hits };
+  }
+
   /** The detection rules that match an event, filters applied. */
   match(event: MappedEvent): DetectionRule[] {
     const route = this.candidates(event.logsource);
     if (route.rules.length === 0) return [];
-    const ev = new EventView(event.fields);
     const hits: DetectionRule[] = [];
     if (route.prefilter) {
-      const candidates = route.prefilter.candidates(ev);
+      const candidates = route.prefilter.candidates(event.fields);
+      if (candidates.length === 0) return hits;
+      const ev = new EventView(event.fields);
       for (let i = 0; i < candidates.length; i++) check(route.rules[candidates[i]!]!, ev, hits);
-    } else for (const a of route.rules) check(a, ev, hits);
+    } else {
+      const ev = new EventView(event.fields);
+      for (const a of route.rules) check(a, ev, hits);
+    }
     return hits;
   }
 }

@@ -5,7 +5,6 @@
 
 import type { JsonObject, JsonValue } from "../core/index.js";
 import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTest } from "./sigma/ast.js";
-import type { EventView } from "./sigma/compile.js";
 import { escapeRegExp } from "./sigma/pattern.js";
 import { getField } from "./sigma/values.js";
 import { SubstringSet } from "./substrings.js";
@@ -276,6 +275,8 @@ export class Prefilter {
   private epoch = 0;
   /** Scratch list of the needle ids found in one value. */
   private readonly found: number[] = [];
+  /** The list candidates returns, reused. */
+  private readonly out: number[] = [];
   /** Scratch list of the slots one value makes hold. */
   private readonly slots: number[] = [];
   /** Characters held by all memos of this prefilter. */
@@ -283,8 +284,11 @@ export class Prefilter {
   private memoLookups = 0;
   private memoHits = 0;
 
-  /** Rule lists below hold slots, rule * 2 + clause; `always` holds rules. */
-  constructor(necessary: readonly Clauses[]) {
+  /**
+   * Rule lists below hold slots, rule * 2 + clause; `always` holds rules. `memo: false` scans
+   * every value (to measure what the memo saves).
+   */
+  constructor(necessary: readonly Clauses[], memo = true) {
     this.stamp = new Int32Array(necessary.length);
     this.held = new Int32Array(necessary.length * 2);
     this.need = new Uint8Array(necessary.length);
@@ -329,7 +333,7 @@ export class Prefilter {
         shortest: shortest(needles),
         few: few ? [...f.needles.keys()] : undefined,
         plain: !field.includes("."),
-        memo: f.needles.size > 0 && !anyValue ? new Map() : undefined,
+        memo: memo && f.needles.size > 0 && !anyValue ? new Map() : undefined,
       });
     }
     for (const f of this.fields) {
@@ -362,27 +366,37 @@ export class Prefilter {
     }
   }
 
-  candidates(ev: EventView): number[] {
+  /**
+   * The indices of the rules worth evaluating for an event's fields, ascending. The array is
+   * reused by the next call: read it before that.
+   */
+  candidates(fields: JsonObject): readonly number[] {
     this.epoch++;
-    const out: number[] = [];
+    const out = this.out;
+    out.length = 0;
     this.add(this.always, out);
-    const fields = ev.fields;
     const keyword = this.keyword;
     // one native case-insensitive alternation over the raw values; on a hit, all keyword rules
     // become candidates (few rules have keywords, and their own matcher decides)
     if (keyword?.anyValue && someValue(fields, keyword.shortest, keyword.anyValue)) {
       for (const rules of keyword.containsRules) this.add(rules, out);
     }
+    // No own-key checks: an inherited value can only add candidates (an atom needs the field's
+    // own value, so a rule cannot match without one), and a superset is sound.
     if (this.byKey) {
       // many indexed fields (Security events): walk the event's keys, fewer than the fields
       const byName = this.byName;
       for (const k in fields) {
         const f = byName.get(k);
-        if (f !== undefined && Object.hasOwn(fields, k)) this.field(f, fields[k], out);
+        if (f !== undefined) this.field(f, fields[k], out);
       }
     } else {
-      // not ev.raw: its per-event cache costs more than the lookup, and few of these are read again
-      for (const f of this.plain) if (Object.hasOwn(fields, f.field)) this.field(f, fields[f.field], out);
+      const plain = this.plain;
+      for (let i = 0; i < plain.length; i++) {
+        const f = plain[i]!;
+        const v = fields[f.field];
+        if (v !== undefined) this.field(f, v, out);
+      }
     }
     for (const f of this.dotted) this.field(f, getField(fields, f.field), out);
     if (out.length > 1) out.sort((a, b) => a - b);
