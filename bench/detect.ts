@@ -98,7 +98,9 @@ detect(corpus.length);
 const memoRate = (since: { lookups: number; hits: number }) => {
   const now = engine.memoStats;
   const lookups = now.lookups - since.lookups;
-  return lookups === 0 ? "no lookups" : `${((100 * (now.hits - since.hits)) / lookups).toFixed(1)} % of ${lookups}`;
+  return lookups === 0
+    ? "no lookups"
+    : `${((100 * (now.hits - since.hits)) / lookups).toFixed(1)} % of ${lookups}`;
 };
 const firstPass = memoRate({ lookups: 0, hits: 0 });
 console.log(

@@ -98,7 +98,12 @@ export class DetectionEngine {
   private route(rules: readonly ActiveRule[]): Route {
     return {
       rules,
-      prefilter: this.usePrefilter ? new Prefilter(rules.map((r) => r.necessary), this.memo) : undefined,
+      prefilter: this.usePrefilter
+        ? new Prefilter(
+            rules.map((r) => r.necessary),
+            this.memo,
+          )
+        : undefined,
     };
   }
 

@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import type { JsonObject, LogSource } from "../core/index.js";
 import { DetectionEngine } from "./engine.js";
-import { factors, keywordScan } from "./prefilter.js";
+import { factors, keywordScan, regexLiteral } from "./prefilter.js";
 import { loadYaml, matchIds } from "./sigma/test-support.js";
 import { SubstringSet } from "./substrings.js";
 
@@ -219,5 +219,80 @@ describe("many indexed fields", () => {
       { numRuns: 2000 },
     );
     assert.deepEqual(matchIds(r, { F4: "xK1" }), ["f-4"]);
+  });
+});
+
+describe("regexLiteral", () => {
+  test("golden: the longest run every match contains", () => {
+    const cases: [string, string, string | undefined][] = [
+      ["\\\\AppData\\\\Local\\\\Temp\\\\dat[0-9A-Z]{4}\\.tmp", "", "\\appdata\\local\\temp\\dat"],
+      ["abc|defgh", "", undefined],
+      ["x(abc|def)yz", "", "yz"],
+      ["colou?r", "", "colo"],
+      ["ab+cd", "", "ab"],
+      ["ab+cde", "", "cde"],
+      ["x\\d{2,3}yz", "", "yz"],
+      ["abcd*e", "", "abc"],
+      ["abc{2}", "", "ab"],
+      ["\\d+\\.exe", "", ".exe"],
+      ["[abc]]xyz", "", "]xyz"],
+      ["sekurlsa::logon", "i", "a::logon"],
+      ["(?i)mimikatz", "", "mimi"],
+      ["\\Qa.b\\E", "", undefined],
+      ["^cmd\\.exe$", "", "cmd.exe"],
+      ["caf\u00e9-latte", "", "-latte"],
+    ];
+    for (const [source, flags, expected] of cases)
+      assert.equal(regexLiteral(source, flags), expected, source);
+  });
+
+  // A regex built from parts alongside a string that matches it by construction: the literal,
+  // when there is one, is in the lower-cased string.
+  const part = fc.oneof(
+    fc.constantFrom("a", "b", "s", "k", "K", "Z", ".", "-", ":", "\\", "/", "(", "[", "é").map((c) => ({
+      src: /[.\\/()[\]]/.test(c) ? `\\${c}` : c,
+      gen: fc.constant(c),
+    })),
+    fc.constant({ src: "[a-c]", gen: fc.constantFrom("a", "b", "c") }),
+    fc.constant({ src: ".", gen: fc.constantFrom("x", "\\", "a", ":") }),
+    fc.constant({ src: "\\d", gen: fc.constantFrom("0", "7") }),
+    fc.constant({ src: "(ab|k:)", gen: fc.constantFrom("ab", "k:") }),
+  );
+  type Part = { src: string; gen: fc.Arbitrary<string> };
+  const quantified = fc
+    .tuple(part, fc.constantFrom("", "", "", "?", "*", "+", "{0,2}", "{2}"))
+    .map(([p, q]: [Part, string]): Part => {
+      if (q === "") return p;
+      const [lo, hi] =
+        q === "?" ? [0, 1] : q === "*" ? [0, 2] : q === "+" ? [1, 2] : q === "{2}" ? [2, 2] : [0, 2];
+      return {
+        src:
+          p.src.length > 1 && !p.src.startsWith("\\") && !p.src.startsWith("(") && !p.src.startsWith("[")
+            ? `(?:${p.src})${q}`
+            : `${p.src}${q}`,
+        gen: fc.array(p.gen, { minLength: lo, maxLength: hi }).map((xs) => xs.join("")),
+      };
+    });
+  test("property: every string the regex matches holds the literal, whatever its case under i", () => {
+    fc.assert(
+      fc.property(
+        fc.array(quantified, { minLength: 1, maxLength: 8 }).chain((parts) =>
+          fc.tuple(
+            fc.constant(parts.map((p) => p.src).join("")),
+            fc.tuple(...parts.map((p) => p.gen)).map((xs) => xs.join("")),
+            fc.constantFrom("", "i"),
+            fc.boolean(),
+          ),
+        ),
+        ([source, text, flags, upper]) => {
+          const subject = flags === "i" && upper ? text.toUpperCase() : text;
+          assert.ok(new RegExp(source, flags).test(subject), `/${source}/${flags} on ${subject}`);
+          const literal = regexLiteral(source, flags);
+          if (literal !== undefined)
+            assert.ok(subject.toLowerCase().includes(literal), `${literal} in ${subject}`);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

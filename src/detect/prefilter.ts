@@ -86,11 +86,19 @@ export function regexLiteral(source: string, flags: string): string | undefined 
       i++;
     } else if (c === "|") return undefined;
     else {
-      if (!".^$)".includes(c) && !"*+?{".includes(c)) literal = c;
+      // `{` not starting a count is a literal brace for V8, but not for every engine: no literal
+      if (!".^$)*+?{}".includes(c)) literal = c;
       i++;
     }
+    // a quantifier: `+` keeps the item (once at least), the others may drop it; all end the run
     const q = src[i];
-    const optional = q === "?" || q === "*" || q === "{";
+    const counted = q === "{" ? /^\{\d+(,\d*)?\}/.exec(src.slice(i)) : null;
+    const quantified = q === "?" || q === "*" || q === "+" || counted !== null;
+    const optional = quantified && q !== "+";
+    if (quantified) {
+      i += counted ? counted[0].length : 1;
+      if (src[i] === "?" || src[i] === "+") i++; // lazy or possessive
+    }
     const ascii = literal !== undefined && literal.charCodeAt(0) < 128;
     const folds = ignoreCase && literal !== undefined && /[sk]/i.test(literal);
     if (literal === undefined || !ascii || folds || optional) {
@@ -98,7 +106,7 @@ export function regexLiteral(source: string, flags: string): string | undefined 
       continue;
     }
     run += literal.toLowerCase();
-    if (q === "+") end();
+    if (quantified) end();
   }
   end();
   return best.length > 0 ? best : undefined;

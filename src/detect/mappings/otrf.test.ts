@@ -15,7 +15,6 @@ test("OTRF corpus: all 28,866 events map through the windows pipeline", async ()
   const services = new Map<string, number>();
   let events = 0;
   let sysmonWithoutCategory = 0;
-  const started = performance.now();
   for await (const file of listEventFiles([join(OTRF)])) {
     assert.equal(typeof file, "string");
     for await (const item of readEventFile(file as string)) {
@@ -36,6 +35,4 @@ test("OTRF corpus: all 28,866 events map through the windows pipeline", async ()
   assert.equal(services.get("security"), 6_294 + 788);
   assert.equal(services.get("(none)") ?? 0, 0, JSON.stringify([...services]));
   assert.equal(sysmonWithoutCategory, 0);
-  // Reading and mapping 53 MB should take seconds, not minutes, even on a slow CI machine.
-  assert.ok(performance.now() - started < 60_000);
 });
