@@ -4,7 +4,13 @@
 import type { EventOrigin, JsonObject, MappedEvent } from "../core/index.js";
 import { readEventFile } from "../ingest/readers/index.js";
 import { DetectionEngine, type Evaluator } from "./engine.js";
-import { applyPipeline, detectPipeline, identityMapping, type Pipeline } from "./mappings/index.js";
+import {
+  applyPipeline,
+  type BorrowedEvent,
+  detectPipeline,
+  identityMapping,
+  type Pipeline,
+} from "./mappings/index.js";
 import type { CorrelationRule, DetectionRule, Level } from "./sigma/ast.js";
 import { LEVELS } from "./sigma/ast.js";
 import { type BaseMatch, type CorrelationMatch, Correlator } from "./sigma/correlation.js";
@@ -78,10 +84,8 @@ export function mapEvent(
   return applyPipeline(p, event);
 }
 
-/** A mapped event that may be the caller's own event, changed until `release()`. */
-export type LentEvent = MappedEvent & { release(): void };
-
-const keep = (event: MappedEvent): LentEvent => Object.assign(event, { release: () => {} });
+/** A mapping that changed nothing: releasing it has nothing to undo. */
+const unchanged = (event: MappedEvent): BorrowedEvent => Object.assign(event, { release: () => {} });
 
 /**
  * Like mapEvent, but maps the caller's event in place (Pipeline.borrow): the mapped fields are
@@ -92,8 +96,8 @@ export function borrowEvent(
   pipelines: readonly Pipeline[],
   event: JsonObject,
   last: { p?: Pipeline },
-): LentEvent | undefined {
-  if (choice.kind === "none") return keep(identityMapping(event));
+): BorrowedEvent | undefined {
+  if (choice.kind === "none") return unchanged(identityMapping(event));
   if (choice.kind === "named") return choice.pipeline.borrow(event);
   const p = last.p?.recognises(event) ? last.p : detectPipeline(pipelines, event);
   if (!p) return undefined;
