@@ -70,18 +70,29 @@ export function atLeast(rules: RuleCollection, level: Level | undefined): RuleCo
   };
 }
 
+/** The pipeline a choice maps this event with (remembering auto's last pick); undefined: none. */
+function pipelineFor(
+  choice: MappingChoice,
+  pipelines: readonly Pipeline[],
+  event: JsonObject,
+  last: { p?: Pipeline },
+): Pipeline | "identity" | undefined {
+  if (choice.kind === "none") return "identity";
+  if (choice.kind === "named") return choice.pipeline;
+  const p = last.p?.recognises(event) ? last.p : detectPipeline(pipelines, event);
+  if (p) last.p = p;
+  return p;
+}
+
 export function mapEvent(
   choice: MappingChoice,
   pipelines: readonly Pipeline[],
   event: JsonObject,
   last: { p?: Pipeline },
 ): MappedEvent | undefined {
-  if (choice.kind === "none") return identityMapping(event);
-  if (choice.kind === "named") return applyPipeline(choice.pipeline, event);
-  const p = last.p?.recognises(event) ? last.p : detectPipeline(pipelines, event);
-  if (!p) return undefined;
-  last.p = p;
-  return applyPipeline(p, event);
+  const p = pipelineFor(choice, pipelines, event, last);
+  if (p === "identity") return identityMapping(event);
+  return p && applyPipeline(p, event);
 }
 
 /** A mapping that changed nothing: releasing it has nothing to undo. */
@@ -97,12 +108,9 @@ export function borrowEvent(
   event: JsonObject,
   last: { p?: Pipeline },
 ): BorrowedEvent | undefined {
-  if (choice.kind === "none") return unchanged(identityMapping(event));
-  if (choice.kind === "named") return choice.pipeline.borrow(event);
-  const p = last.p?.recognises(event) ? last.p : detectPipeline(pipelines, event);
-  if (!p) return undefined;
-  last.p = p;
-  return p.borrow(event);
+  const p = pipelineFor(choice, pipelines, event, last);
+  if (p === "identity") return unchanged(identityMapping(event));
+  return p?.borrow(event);
 }
 
 /** Hunts over files; yields hits as they are found, then the correlation hits at the end. */

@@ -459,16 +459,13 @@ export class Prefilter {
     if (f.exact.size > 0) {
       lower = text.toLowerCase();
       const exact = f.exact.get(lower);
-      if (exact) for (let i = 0; i < exact.length; i++) slots.push(exact[i]!);
+      if (exact) slots.push(...exact);
     }
     if (text.length < f.shortest) return;
-    const push = (rules: readonly number[]) => {
-      for (let i = 0; i < rules.length; i++) slots.push(rules[i]!);
-    };
     const few = f.few;
     if (few !== undefined) {
       lower ??= text.toLowerCase();
-      for (let i = 0; i < few.length; i++) if (lower.includes(few[i]!)) push(f.containsRules[i]!);
+      for (let i = 0; i < few.length; i++) if (lower.includes(few[i]!)) slots.push(...f.containsRules[i]!);
       return;
     }
     const contains = f.contains;
@@ -480,7 +477,7 @@ export class Prefilter {
       found.length = 0;
       contains.collect(lower ?? text.toLowerCase(), found);
     }
-    for (let i = 0; i < found.length; i++) push(f.containsRules[found[i]!]!);
+    for (let i = 0; i < found.length; i++) slots.push(...f.containsRules[found[i]!]!);
   }
 }
 
