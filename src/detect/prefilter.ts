@@ -8,6 +8,7 @@ import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTes
 import { escapeRegExp } from "./sigma/pattern.js";
 import { getField } from "./sigma/values.js";
 import { SubstringSet } from "./substrings.js";
+import { ValueMemo } from "./value-memo.js";
 
 /** The pseudo-field of keyword (field-less) values: any value of the event. */
 export const ANY_VALUE = "\u0000any";
@@ -250,16 +251,23 @@ interface FieldIndex {
    * registry keys and call stacks all day), and a lookup costs a hash of the value instead of a
    * scan per needle. Only fields with substring needles; bounded (see MEMO_CHARS).
    */
-  readonly memo: Map<string, readonly number[]> | undefined;
+  readonly memo: ValueMemo<Seen> | undefined;
 }
+
+/** What the prefilter found in a field value: the slots it makes hold, and a keyword or not. */
+interface Seen {
+  readonly slots: readonly number[];
+  readonly keyword: boolean;
+}
+
+const NOTHING: Seen = Object.freeze({ slots: Object.freeze([]), keyword: false });
+const NOTHING_KEYWORD: Seen = Object.freeze({ slots: Object.freeze([]), keyword: true });
 
 /** Values longer than this are scanned, not remembered. */
 const MEMO_LONGEST = 2048;
 
 /** The characters a route's memos may hold before they are emptied and start over (~8 MB). */
 const MEMO_CHARS = 4_000_000;
-
-const NONE: readonly number[] = Object.freeze([]);
 
 /**
  * The prefilter for one list of rules (one logsource route). `candidates` returns the indices of
@@ -341,7 +349,7 @@ export class Prefilter {
         shortest: shortest(needles),
         few: few ? [...f.needles.keys()] : undefined,
         plain: !field.includes("."),
-        memo: memo && f.needles.size > 0 && !anyValue ? new Map() : undefined,
+        memo: memo && f.needles.size > 0 && !anyValue ? new ValueMemo() : undefined,
       });
     }
     for (const f of this.fields) {
@@ -384,29 +392,45 @@ export class Prefilter {
     out.length = 0;
     this.add(this.always, out);
     const keyword = this.keyword;
-    // one native case-insensitive alternation over the raw values; on a hit, all keyword rules
-    // become candidates (few rules have keywords, and their own matcher decides)
-    if (keyword?.anyValue && someValue(fields, keyword.shortest, keyword.anyValue)) {
-      for (const rules of keyword.containsRules) this.add(rules, out);
-    }
     // No own-key checks: an inherited value can only add candidates (an atom needs the field's
     // own value, so a rule cannot match without one), and a superset is sound.
-    if (this.byKey) {
+    if (keyword !== undefined) {
+      // One walk over the event's keys serves both the fields and the keywords: an indexed field's
+      // memo also holds whether its value has a keyword, so only the other values are searched,
+      // with one native case-insensitive alternation each. On a hit, every keyword rule becomes a
+      // candidate (few rules have keywords, and their own matcher decides).
+      const byName = this.byName;
+      const test = keyword.anyValue!;
+      const min = keyword.shortest;
+      let hit = false;
+      for (const k in fields) {
+        const v = fields[k];
+        const f = byName.get(k);
+        if (f !== undefined) {
+          if (this.field(f, v, out, !hit)) hit = true;
+        } else if (!hit && v !== null && v !== undefined) {
+          if (typeof v === "string") {
+            if (v.length >= min && test(v)) hit = true;
+          } else if (someLeaf(v, min, test)) hit = true;
+        }
+      }
+      if (hit) for (const rules of keyword.containsRules) this.add(rules, out);
+    } else if (this.byKey) {
       // many indexed fields (Security events): walk the event's keys, fewer than the fields
       const byName = this.byName;
       for (const k in fields) {
         const f = byName.get(k);
-        if (f !== undefined) this.field(f, fields[k], out);
+        if (f !== undefined) this.field(f, fields[k], out, false);
       }
     } else {
       const plain = this.plain;
       for (let i = 0; i < plain.length; i++) {
         const f = plain[i]!;
         const v = fields[f.field];
-        if (v !== undefined) this.field(f, v, out);
+        if (v !== undefined) this.field(f, v, out, false);
       }
     }
-    for (const f of this.dotted) this.field(f, getField(fields, f.field), out);
+    for (const f of this.dotted) this.field(f, getField(fields, f.field), out, false);
     if (out.length > 1) out.sort((a, b) => a - b);
     return out;
   }
@@ -416,14 +440,17 @@ export class Prefilter {
     return [this.memoLookups, this.memoHits];
   }
 
-  /** Adds the rules whose atoms on this field hold for its value. */
-  private field(f: FieldIndex, raw: JsonValue | undefined, out: number[]): void {
-    if (raw === undefined || raw === null) return;
+  /**
+   * Adds the rules whose atoms on this field hold for its value. With `keyword`, also tells whether
+   * the value holds a keyword needle (false without).
+   */
+  private field(f: FieldIndex, raw: JsonValue | undefined, out: number[], keyword: boolean): boolean {
+    if (raw === undefined || raw === null) return false;
     if (typeof raw === "object") {
       // arrays and objects: no cheap test, so every rule keyed on this field is a candidate
       for (const rules of f.exact.values()) this.add(rules, out);
       for (const rules of f.containsRules) this.add(rules, out);
-      return;
+      return keyword && this.hasKeyword(raw);
     }
     const memo = f.memo;
     if (memo === undefined || typeof raw !== "string" || raw.length > MEMO_LONGEST) {
@@ -431,20 +458,28 @@ export class Prefilter {
       slots.length = 0;
       this.scan(f, typeof raw === "string" ? raw : String(raw), slots);
       this.add(slots, out);
-      return;
+      return keyword && this.hasKeyword(raw);
     }
     this.memoLookups++;
-    let slots = memo.get(raw);
-    if (slots === undefined) {
+    let seen = memo.get(raw);
+    if (seen === undefined) {
       const found = this.slots;
       found.length = 0;
       this.scan(f, raw, found);
-      slots = found.length === 0 ? NONE : [...new Set(found)];
+      const kw = this.hasKeyword(raw);
+      seen =
+        found.length === 0 ? (kw ? NOTHING_KEYWORD : NOTHING) : { slots: [...new Set(found)], keyword: kw };
       if (this.memoChars + raw.length > MEMO_CHARS) this.forget();
-      memo.set(raw, slots);
-      this.memoChars += raw.length;
+      this.memoChars += memo.set(raw, seen);
     } else this.memoHits++;
-    if (slots.length > 0) this.add(slots, out);
+    if (seen.slots.length > 0) this.add(seen.slots, out);
+    return keyword && seen.keyword;
+  }
+
+  /** Does a value hold one of this route's keyword needles (false without keywords)? */
+  private hasKeyword(v: JsonValue): boolean {
+    const k = this.keyword;
+    return k !== undefined && someLeaf(v, k.shortest, k.anyValue!);
   }
 
   /** Empties every memo of this prefilter (they hold too much). */
@@ -560,18 +595,6 @@ export function factors(needles: readonly string[]): string[] {
     for (const n of uncovered) if (n.includes(best)) uncovered.delete(n);
   }
   return chosen;
-}
-
-/** someLeaf for an event: a flat loop over its own keys, the common case being flat events. */
-function someValue(o: JsonObject, min: number, re: (text: string) => boolean): boolean {
-  for (const k in o) {
-    if (!Object.hasOwn(o, k)) continue;
-    const v = o[k]!;
-    if (typeof v === "string") {
-      if (v.length >= min && re(v)) return true;
-    } else if (v !== null && someLeaf(v, min, re)) return true;
-  }
-  return false;
 }
 
 /** Does some scalar leaf of `v` (as leafTexts lists them) of at least `min` characters pass `re`? */
