@@ -236,6 +236,11 @@ const BY_KEY = 24;
 interface FieldIndex {
   readonly field: string;
   readonly exact: Map<string, number[]>;
+  /**
+   * A field with exact needles only: those that are numbers as JSON writes them ("4688"), by
+   * number, so a numeric value (EventID) is looked up as it is, without String and toLowerCase.
+   */
+  readonly numbers: Map<number, number[]> | undefined;
   readonly contains: SubstringSet | undefined;
   readonly containsRules: number[][];
   /** ANY_VALUE only: does a value hold a keyword needle? */
@@ -247,11 +252,19 @@ interface FieldIndex {
   /** No dot in the name: the field is the own key of that name (getField's first step). */
   readonly plain: boolean;
   /**
-   * Values already scanned, with the slots they make hold: log fields repeat (the same DLL paths,
-   * registry keys and call stacks all day), and a lookup costs a hash of the value instead of a
-   * scan per needle. Only fields with substring needles; bounded (see MEMO_CHARS).
+   * Values already scanned, with the slots they make hold and whether they hold a keyword: log
+   * fields repeat (the same DLL paths, registry keys and call stacks all day), and a lookup costs a
+   * hash of a sample of the value instead of a scan per needle, or for exact needles a lower-casing
+   * and a hash of every character. Bounded (see MEMO_CHARS).
    */
   readonly memo: ValueMemo<Seen> | undefined;
+  /**
+   * The last value looked up, and what was found: the memo's cheapest path, as consecutive events
+   * often share a value (the same process, the same key). A different value mostly differs in
+   * length, which `===` compares first.
+   */
+  lastValue: string | undefined;
+  lastSeen: Seen;
 }
 
 /** What the prefilter found in a field value: the slots it makes hold, and a keyword or not. */
@@ -262,6 +275,16 @@ interface Seen {
 
 const NOTHING: Seen = Object.freeze({ slots: Object.freeze([]), keyword: false });
 const NOTHING_KEYWORD: Seen = Object.freeze({ slots: Object.freeze([]), keyword: true });
+
+/** The exact needles that are a finite number's String(): String(4688) is "4688", not "04688". */
+function numericNeedles(exact: ReadonlyMap<string, number[]>): Map<number, number[]> {
+  const numbers = new Map<number, number[]>();
+  for (const [needle, slots] of exact) {
+    const n = Number(needle);
+    if (needle.trim() !== "" && Number.isFinite(n) && String(n) === needle) numbers.set(n, slots);
+  }
+  return numbers;
+}
 
 /** Values longer than this are scanned, not remembered. */
 const MEMO_LONGEST = 2048;
@@ -343,13 +366,16 @@ export class Prefilter {
       this.fields.push({
         field,
         exact: f.exact,
+        numbers: f.needles.size === 0 && !anyValue ? numericNeedles(f.exact) : undefined,
         contains: set,
         containsRules,
         anyValue: anyValue ? keywordScan(needles) : undefined,
         shortest: shortest(needles),
         few: few ? [...f.needles.keys()] : undefined,
         plain: !field.includes("."),
-        memo: memo && f.needles.size > 0 && !anyValue ? new ValueMemo() : undefined,
+        memo: memo && !anyValue ? new ValueMemo() : undefined,
+        lastValue: undefined,
+        lastSeen: NOTHING,
       });
     }
     for (const f of this.fields) {
@@ -452,6 +478,11 @@ export class Prefilter {
       for (const rules of f.containsRules) this.add(rules, out);
       return keyword && this.hasKeyword(raw);
     }
+    if (typeof raw === "number" && f.numbers !== undefined && Number.isFinite(raw)) {
+      const slots = f.numbers.get(raw);
+      if (slots !== undefined) this.add(slots, out);
+      return keyword && this.hasKeyword(raw);
+    }
     const memo = f.memo;
     if (memo === undefined || typeof raw !== "string" || raw.length > MEMO_LONGEST) {
       const slots = this.slots;
@@ -461,7 +492,9 @@ export class Prefilter {
       return keyword && this.hasKeyword(raw);
     }
     this.memoLookups++;
-    let seen = memo.get(raw);
+    let seen: Seen | undefined;
+    if (raw === f.lastValue) seen = f.lastSeen;
+    else seen = memo.get(raw);
     if (seen === undefined) {
       const found = this.slots;
       found.length = 0;
@@ -472,6 +505,8 @@ export class Prefilter {
       if (this.memoChars + raw.length > MEMO_CHARS) this.forget();
       this.memoChars += memo.set(raw, seen);
     } else this.memoHits++;
+    f.lastValue = raw;
+    f.lastSeen = seen;
     if (seen.slots.length > 0) this.add(seen.slots, out);
     return keyword && seen.keyword;
   }
@@ -484,7 +519,11 @@ export class Prefilter {
 
   /** Empties every memo of this prefilter (they hold too much). */
   private forget(): void {
-    for (const f of this.fields) f.memo?.clear();
+    for (const f of this.fields) {
+      f.memo?.clear();
+      f.lastValue = undefined;
+      f.lastSeen = NOTHING;
+    }
     this.memoChars = 0;
   }
 
