@@ -20,35 +20,48 @@ import {
 
 const ABSENT = Symbol("absent");
 
-/** One event as the compiled matchers read it, with per-event caches of looked-up and lowered values. */
+/**
+ * One event as the compiled matchers read it, with per-event caches of looked-up and lowered
+ * values. The caches are short lists searched in order: a rule reads a few fields, and a handful of
+ * string comparisons cost less than creating and probing two Maps per event.
+ */
 export class EventView {
-  // created on first use: many events are dismissed by the prefilter without a lookup here
-  private rawCache: Map<string, JsonValue | typeof ABSENT> | undefined;
-  private lowerCache: Map<string, string | undefined> | undefined;
+  /**
+   * Fields read so far, three entries each: name, value (ABSENT when missing), lower-cased text
+   * (ABSENT until asked for). Created on first use: most events reach no rule at all.
+   */
+  private cache: (string | JsonValue | undefined | typeof ABSENT)[] | undefined;
   private leaves: string[] | undefined;
   private leavesLower: string[] | undefined;
 
   constructor(readonly fields: JsonObject) {}
 
+  /** The index in `cache` of a field's entry, looked up in the event on first use. */
+  private slot(field: string): number {
+    this.cache ??= [];
+    const cache = this.cache;
+    for (let i = 0; i < cache.length; i += 3) if (cache[i] === field) return i;
+    // `??` would turn a present null into ABSENT: null is a value (exists: true, `field: null`)
+    const v = getField(this.fields, field);
+    cache.push(field, v === undefined ? ABSENT : v, ABSENT);
+    return cache.length - 3;
+  }
+
   raw(field: string): JsonValue | undefined {
-    this.rawCache ??= new Map();
-    let v = this.rawCache.get(field);
-    if (v === undefined) {
-      // `??` would turn a present null into ABSENT: null is a value (exists: true, `field: null`)
-      v = getField(this.fields, field);
-      if (v === undefined) v = ABSENT;
-      this.rawCache.set(field, v);
-    }
-    return v === ABSENT ? undefined : v;
+    const i = this.slot(field);
+    const v = this.cache![i + 1];
+    return v === ABSENT ? undefined : (v as JsonValue);
   }
 
   lower(field: string): string | undefined {
-    this.lowerCache ??= new Map();
-    if (this.lowerCache.has(field)) return this.lowerCache.get(field);
-    const t = scalarText(this.raw(field));
-    const l = t?.toLowerCase();
-    this.lowerCache.set(field, l);
-    return l;
+    const i = this.slot(field);
+    const cache = this.cache!;
+    const l = cache[i + 2];
+    if (l !== ABSENT) return l as string | undefined;
+    const v = cache[i + 1];
+    const lower = scalarText(v === ABSENT ? undefined : (v as JsonValue))?.toLowerCase();
+    cache[i + 2] = lower;
+    return lower;
   }
 
   keywordTexts(lowered: boolean): readonly string[] {
