@@ -29,4 +29,13 @@ export interface MappedEvent {
   readonly fields: JsonObject;
   readonly logsource: LogSource;
   readonly time: number | undefined;
+  /**
+   * Fields a mapping reads through instead of writing into `fields` (a borrowed event's copies of
+   * other fields, such as Computer from Hostname): name -> its value in `fields`. Readers of a
+   * field look here first; `copyFields` (detect/mappings) writes them into a copy.
+   */
+  readonly aliases?: FieldAliases | undefined;
 }
+
+/** See MappedEvent.aliases. One map serves every event a pipeline maps. */
+export type FieldAliases = ReadonlyMap<string, (fields: JsonObject) => JsonValue | undefined>;

@@ -1,5 +1,5 @@
 // Domain types shared by every capability.
-export type { EventOrigin, JsonObject, JsonValue, LogSource, MappedEvent } from "./event.js";
+export type { EventOrigin, FieldAliases, JsonObject, JsonValue, LogSource, MappedEvent } from "./event.js";
 export {
   CLASSIFICATION_LEVELS,
   Classification,

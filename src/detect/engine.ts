@@ -2,6 +2,7 @@
 // or the reference interpreter), applies meta filters, and hides base rules of correlations.
 
 import type { LogSource, MappedEvent } from "../core/index.js";
+import { copyFields } from "./mappings/fields.js";
 import { type Clauses, necessaryClauses, Prefilter } from "./prefilter.js";
 import type { DetectionRule, FilterRule, RuleLogSource } from "./sigma/ast.js";
 import { compileCondition, EventView, type Matcher } from "./sigma/compile.js";
@@ -142,12 +143,13 @@ export class DetectionEngine {
     if (route.rules.length === 0) return [];
     const hits: DetectionRule[] = [];
     if (route.prefilter) {
-      const candidates = route.prefilter.candidates(event.fields);
+      const candidates = route.prefilter.candidates(event.fields, event.aliases);
       if (candidates.length === 0) return hits;
-      const ev = new EventView(event.fields);
+      const ev = new EventView(event.fields, event.aliases);
       for (let i = 0; i < candidates.length; i++) check(route.rules[candidates[i]!]!, ev, hits);
     } else {
-      const ev = new EventView(event.fields);
+      // the reference interpreter reads plain fields: aliases written into a copy
+      const ev = new EventView(event.aliases ? copyFields(event) : event.fields);
       for (const a of route.rules) check(a, ev, hits);
     }
     return hits;

@@ -7,6 +7,7 @@ import { DetectionEngine, type Evaluator } from "./engine.js";
 import {
   applyPipeline,
   type BorrowedEvent,
+  copyFields,
   detectPipeline,
   identityMapping,
   type Pipeline,
@@ -156,7 +157,7 @@ export async function* hunt(
           let kept: JsonObject | undefined;
           for (const rule of rules) {
             if (inputs.has(rule.id) && time !== undefined) {
-              kept ??= { ...mapped.fields };
+              kept ??= copyFields(mapped);
               pending.push({ ruleId: rule.id, time, fields: kept });
             }
           }

@@ -3,7 +3,7 @@
 // rules without such a condition are always evaluated. Sound by construction: a rule that matches
 // always satisfies its necessary condition, and the differential tests check the whole engine.
 
-import type { JsonObject, JsonValue } from "../core/index.js";
+import type { FieldAliases, JsonObject, JsonValue } from "../core/index.js";
 import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTest } from "./sigma/ast.js";
 import { escapeRegExp } from "./sigma/pattern.js";
 import { getField } from "./sigma/values.js";
@@ -318,6 +318,9 @@ export class Prefilter {
   private readonly out: number[] = [];
   /** Scratch list of the slots one value makes hold. */
   private readonly slots: number[] = [];
+  /** The aliases of the last pipeline seen, and the indexed fields among them (see aliased). */
+  private aliasesSeen: FieldAliases | undefined;
+  private aliasPlan: (readonly [FieldIndex, (f: JsonObject) => JsonValue | undefined])[] = [];
   /** Characters held by all memos of this prefilter. */
   private memoChars = 0;
   private memoLookups = 0;
@@ -412,7 +415,7 @@ export class Prefilter {
    * The indices of the rules worth evaluating for an event's fields, ascending. The array is
    * reused by the next call: read it before that.
    */
-  candidates(fields: JsonObject): readonly number[] {
+  candidates(fields: JsonObject, aliases?: FieldAliases): readonly number[] {
     this.epoch++;
     const out = this.out;
     out.length = 0;
@@ -457,8 +460,29 @@ export class Prefilter {
       }
     }
     for (const f of this.dotted) this.field(f, getField(fields, f.field), out, false);
+    if (aliases !== undefined) {
+      // aliased fields: their values are values of other keys (the keyword search has seen them),
+      // but the field's atoms are tested on them here; the walk above tested the key's own value,
+      // which can only have added candidates
+      for (const [f, get] of this.aliased(aliases)) this.field(f, get(fields), out, false);
+    }
     if (out.length > 1) out.sort((a, b) => a - b);
     return out;
+  }
+
+  /** The indexed fields among a pipeline's aliases, with their getters (one pipeline at a time). */
+  private aliased(
+    aliases: FieldAliases,
+  ): readonly (readonly [FieldIndex, (f: JsonObject) => JsonValue | undefined])[] {
+    if (aliases !== this.aliasesSeen) {
+      this.aliasesSeen = aliases;
+      this.aliasPlan = [];
+      for (const [name, get] of aliases) {
+        const f = this.byName.get(name);
+        if (f !== undefined) this.aliasPlan.push([f, get]);
+      }
+    }
+    return this.aliasPlan;
   }
 
   /** How often a field value was found in a memo: [lookups, hits]. */

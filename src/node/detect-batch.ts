@@ -2,7 +2,7 @@
 // runs the rule set and feeds correlations. Returns the matches; committing them is the caller's.
 import type { JsonObject } from "../core/index.js";
 import { borrowEvent, type MappingChoice } from "../detect/hunt.js";
-import type { Pipeline } from "../detect/mappings/index.js";
+import { copyFields, type Pipeline } from "../detect/mappings/index.js";
 import type { DetectionRule } from "../detect/sigma/ast.js";
 import type { BaseMatch, CorrelationMatch } from "../detect/sigma/correlation.js";
 import type { QueuedEvent } from "../ingest/queue/record.js";
@@ -72,7 +72,7 @@ export function detectBatch(
       // the mapped fields are the record's event until release: what is kept is a copy
       let kept: JsonObject | undefined;
       for (const rule of set.engine.match(mapped)) {
-        kept ??= { ...mapped.fields };
+        kept ??= copyFields(mapped);
         if (set.correlationInputs.has(rule.id)) {
           const base = { ruleId: rule.id, time, fields: kept };
           if (opts.deferCorrelation) inputs.push(base);

@@ -1,12 +1,12 @@
 // Turns a validated (and `extends`-resolved) mapping spec into closures: the per-event path does
 // table lookups and the few condition tests that an index leaves, nothing is parsed per event.
-import type { JsonObject, JsonValue, LogSource, MappedEvent } from "../../core/index.js";
+import type { FieldAliases, JsonObject, JsonValue, LogSource, MappedEvent } from "../../core/index.js";
 import { type CompiledCondition, compileConditions, SERVICE_KEY, type Test } from "./conditions.js";
 import { compileFields, compileFlatten, Draft, type FieldStep } from "./fields.js";
 import { buildRuleIndex, type RuleIndex } from "./index-rules.js";
-import type { PipelineSpec, ServiceSpec } from "./schema.js";
+import type { FieldsSpec, PipelineSpec, ServiceSpec } from "./schema.js";
 import { parseTime } from "./time.js";
-import { compileSources, LooseTable } from "./values.js";
+import { compilePath, compileSources, type Getter, LooseTable } from "./values.js";
 
 /** A compiled mapping pipeline. Use it through applyPipeline / detectPipeline. */
 export interface Pipeline {
@@ -44,10 +44,13 @@ export interface CompiledRule {
 const list = (v: string | readonly string[] | undefined): readonly string[] =>
   v === undefined ? [] : typeof v === "string" ? [v] : v;
 
-const compileService = (spec: ServiceSpec | undefined): ((f: JsonObject) => string | undefined) => {
+const compileService = (
+  spec: ServiceSpec | undefined,
+  aliases: FieldAliases | undefined,
+): ((f: JsonObject) => string | undefined) => {
   if (spec === undefined) return () => undefined;
   if (typeof spec === "string") return () => spec;
-  const get = compileSources(spec.from);
+  const get = compileSources(spec.from, aliases);
   const table = new LooseTable<string>();
   for (const [k, v] of Object.entries(spec.values)) table.set(k, v);
   const fallback = spec.default;
@@ -88,6 +91,7 @@ class Borrowed extends TimedEvent implements BorrowedEvent {
     logsource: LogSource,
     getTime: ((f: JsonObject) => JsonValue | undefined) | undefined,
     private readonly draft: Draft,
+    readonly aliases: FieldAliases | undefined,
   ) {
     super(fields, logsource, getTime ?? (() => undefined));
   }
@@ -98,20 +102,68 @@ class Borrowed extends TimedEvent implements BorrowedEvent {
   }
 }
 
+/**
+ * The `fields` entries a borrowed event reads through instead of having them written in: plain
+ * copies (`Computer: [Computer, Hostname]`, no `values`, no `default`) of a plain name whose sources
+ * nothing else in the pipeline writes, so reading them later gives what writing them first would
+ * have: the first present source, else the field's own value. Adding keys to a parsed event is the
+ * costly part of mapping it (V8 grows its property storage and changes its shape, then shrinks it
+ * back on release); most Windows events need two (Computer, Provider_Name).
+ */
+function aliasesOf(spec: PipelineSpec): Map<string, Getter> {
+  const sourcesOf = (f: FieldsSpec[string]): readonly string[] =>
+    typeof f === "string" ? [f] : Array.isArray(f) ? f : typeof f.from === "string" ? [f.from] : f.from;
+  const entries = Object.entries(spec.fields ?? {});
+  const ruleEntries = (spec.rules ?? []).flatMap((r) => Object.entries(r.fields ?? {}));
+  const written = new Set([...entries, ...ruleEntries].map(([target]) => target));
+  const ruleWritten = new Set(ruleEntries.map(([target]) => target));
+  // targets that another entry copies from: they stay written, as that entry reads them
+  const read = new Set<string>();
+  for (const [target, f] of [...entries, ...ruleEntries]) {
+    for (const s of sourcesOf(f)) if (s !== target) read.add(s);
+  }
+  const aliases = new Map<string, Getter>();
+  for (const [target, fieldSpec] of entries) {
+    if (typeof fieldSpec !== "string" && !Array.isArray(fieldSpec)) continue;
+    const sources = sourcesOf(fieldSpec);
+    const plain =
+      !target.includes(".") && target !== "__proto__" && !ruleWritten.has(target) && !read.has(target);
+    if (!plain || sources.some((s) => s !== target && written.has(s))) continue;
+    const first = compileSources(sources);
+    const own = compilePath(target);
+    aliases.set(target, (f) => {
+      const v = first(f);
+      return v !== undefined ? v : own(f);
+    });
+  }
+  return aliases;
+}
+
 export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
+  const aliasMap = aliasesOf(spec);
+  const aliases: FieldAliases | undefined = aliasMap.size > 0 ? aliasMap : undefined;
+  // apply() writes every field; borrow() leaves the aliased ones to be read through `aliases`
   const steps: FieldStep[] = [];
-  for (const f of spec.flatten ?? []) steps.push(compileFlatten(f.path, f.leaves ?? false));
+  const borrowSteps: FieldStep[] = [];
+  for (const f of spec.flatten ?? []) {
+    const step = compileFlatten(f.path, f.leaves ?? false);
+    steps.push(step);
+    borrowSteps.push(step);
+  }
   const fieldStep = spec.fields ? compileFields(spec.fields) : undefined;
   if (fieldStep) steps.push(fieldStep);
+  const borrowFieldStep = spec.fields ? compileFields(spec.fields, new Set(aliasMap.keys())) : undefined;
+  if (borrowFieldStep) borrowSteps.push(borrowFieldStep);
 
   const product = spec.logsource?.product;
   const baseCategories = list(spec.logsource?.categories);
-  const serviceOf = compileService(spec.logsource?.service);
-  const getTime = spec.time ? compileSources(spec.time) : undefined;
+  // what runs after the fields step reads aliased fields through their aliases, in both modes
+  const serviceOf = compileService(spec.logsource?.service, aliases);
+  const getTime = spec.time ? compileSources(spec.time, aliases) : undefined;
 
   const rules: CompiledRule[] = (spec.rules ?? []).map((r, order) => ({
     order,
-    condition: compileConditions(r.match),
+    condition: compileConditions(r.match, aliases),
     service: r.service,
     categories: [...new Set([...baseCategories, ...list(r.categories)])],
     fields: r.fields ? compileFields(r.fields) : undefined,
@@ -119,7 +171,10 @@ export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
   }));
   // Rules that set the service run first, in file order, so `$service` tests see their result.
   const serviceRules = rules.filter((r) => r.service !== undefined);
-  const index: RuleIndex = buildRuleIndex(rules.filter((r) => r.service === undefined));
+  const index: RuleIndex = buildRuleIndex(
+    rules.filter((r) => r.service === undefined),
+    aliases,
+  );
   const plain = new Map<string | undefined, LogSource>();
   const matched: CompiledRule[] = [];
 
@@ -146,8 +201,11 @@ export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
     return makeLogSource(product, service, [...all]);
   };
 
-  const map = (draft: Draft): { fields: JsonObject; logsource: LogSource } => {
-    for (const step of steps) step(draft);
+  const map = (
+    draft: Draft,
+    fieldSteps: readonly FieldStep[],
+  ): { fields: JsonObject; logsource: LogSource } => {
+    for (const step of fieldSteps) step(draft);
     let service = serviceOf(draft.fields);
     for (const r of serviceRules) {
       if (r.condition.test(draft.fields, service)) {
@@ -164,14 +222,14 @@ export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
   };
 
   const apply = (event: JsonObject): MappedEvent => {
-    const { fields, logsource } = map(new Draft(event));
+    const { fields, logsource } = map(new Draft(event), steps);
     return getTime ? new TimedEvent(fields, logsource, getTime) : { fields, logsource, time: undefined };
   };
 
   const borrow = (event: JsonObject): BorrowedEvent => {
     const draft = new Draft(event, true);
-    const { fields, logsource } = map(draft);
-    return new Borrowed(fields, logsource, getTime, draft);
+    const { fields, logsource } = map(draft, borrowSteps);
+    return new Borrowed(fields, logsource, getTime, draft, aliases);
   };
 
   const recognise: Test | undefined = spec.recognise ? compileConditions(spec.recognise).test : undefined;

@@ -1,5 +1,5 @@
 // Compiles the `match` / `recognise` conditions of a mapping file into closures, once, at load time.
-import type { JsonObject, JsonValue } from "../../core/index.js";
+import type { FieldAliases, JsonObject, JsonValue } from "../../core/index.js";
 import type { ConditionSpec, ConditionsSpec, ScalarSpec } from "./schema.js";
 import { compilePath, type Getter, LooseTable } from "./values.js";
 
@@ -38,7 +38,7 @@ const textTest = (
   return (v) => anyElement(v, one);
 };
 
-const compileOne = (cond: ConditionSpec): CompiledCondition => {
+const compileOne = (cond: ConditionSpec, aliases?: FieldAliases): CompiledCondition => {
   const tests: Test[] = [];
   const equalities = new Map<string, readonly ScalarSpec[]>();
   for (const [key, raw] of Object.entries(cond)) {
@@ -50,7 +50,7 @@ const compileOne = (cond: ConditionSpec): CompiledCondition => {
       if (modifier === undefined) equalities.set(SERVICE, values);
       continue;
     }
-    const get: Getter = compilePath(field);
+    const get: Getter = compilePath(field, aliases);
     if (modifier === "exists") {
       const want = raw === true;
       tests.push((f) => {
@@ -75,10 +75,10 @@ const compileOne = (cond: ConditionSpec): CompiledCondition => {
   return { test, equalities };
 };
 
-/** A list of conditions holds when any of them holds. */
-export const compileConditions = (spec: ConditionsSpec): CompiledCondition => {
-  if (!Array.isArray(spec)) return compileOne(spec);
-  const all = spec.map(compileOne);
+/** A list of conditions holds when any of them holds. Fields among `aliases` are read through them. */
+export const compileConditions = (spec: ConditionsSpec, aliases?: FieldAliases): CompiledCondition => {
+  if (!Array.isArray(spec)) return compileOne(spec, aliases);
+  const all = spec.map((c) => compileOne(c, aliases));
   if (all.length === 1 && all[0]) return all[0];
   const tests = all.map((c) => c.test);
   return { test: (f, s) => tests.some((t) => t(f, s)), equalities: new Map() };

@@ -1,6 +1,6 @@
 // Compiles the field-shaping parts of a mapping file: `flatten` (hoist nested leaves to top-level
 // Sigma names) and `fields` (copy a value under a Sigma name, optionally translating it).
-import type { JsonObject, JsonValue } from "../../core/index.js";
+import type { JsonObject, JsonValue, MappedEvent } from "../../core/index.js";
 import type { FieldsSpec } from "./schema.js";
 import { compilePath, compileSources, LooseTable } from "./values.js";
 
@@ -86,6 +86,22 @@ const put = (o: JsonObject, key: string, v: JsonValue): void => {
   else Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
 };
 
+/**
+ * The fields of a mapped event as `Pipeline.apply` gives them, in a copy of its own: a borrowed
+ * event's aliases written in. For what is kept past `release()`.
+ */
+export const copyFields = (event: MappedEvent): JsonObject => {
+  const copy = { ...event.fields };
+  const aliases = event.aliases;
+  if (aliases !== undefined) {
+    for (const [name, get] of aliases) {
+      const v = get(event.fields);
+      if (v !== undefined) put(copy, name, v);
+    }
+  }
+  return copy;
+};
+
 const isObject = (v: JsonValue | undefined): v is JsonObject =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -122,10 +138,14 @@ export const compileFlatten = (path: string, leaves: boolean): FieldStep => {
   };
 };
 
-/** `Target: source(s)` sets Target from the first present source; `values` translates what it copies. */
-export const compileFields = (spec: FieldsSpec): FieldStep | undefined => {
+/**
+ * `Target: source(s)` sets Target from the first present source; `values` translates what it copies.
+ * Targets in `skip` are left out (a borrowed event reads them through aliases, see compile.ts).
+ */
+export const compileFields = (spec: FieldsSpec, skip?: ReadonlySet<string>): FieldStep | undefined => {
   const steps: FieldStep[] = [];
   for (const [target, fieldSpec] of Object.entries(spec)) {
+    if (skip?.has(target)) continue;
     if (typeof fieldSpec === "string" || Array.isArray(fieldSpec)) {
       const get = compileSources(fieldSpec);
       steps.push((d) => {

@@ -1,6 +1,6 @@
 // Indexes mapping rules so an event is tested only against the rules that can apply to it: first by
 // the `$service` they require, then by the field most of them test for equality (EventID, usually).
-import type { JsonObject } from "../../core/index.js";
+import type { FieldAliases, JsonObject } from "../../core/index.js";
 import type { CompiledRule } from "./compile.js";
 import { SERVICE_KEY } from "./conditions.js";
 import { compilePath, type Getter, LooseTable } from "./values.js";
@@ -16,7 +16,7 @@ interface Bucket {
   readonly rest: readonly CompiledRule[];
 }
 
-const buildBucket = (rules: readonly CompiledRule[]): Bucket => {
+const buildBucket = (rules: readonly CompiledRule[], aliases: FieldAliases | undefined): Bucket => {
   const counts = new Map<string, number>();
   for (const r of rules) {
     for (const field of r.condition.equalities.keys()) {
@@ -46,7 +46,7 @@ const buildBucket = (rules: readonly CompiledRule[]): Bucket => {
       } else table.set(v, [r]);
     }
   }
-  return { key: best === undefined ? undefined : compilePath(best), table, rest };
+  return { key: best === undefined ? undefined : compilePath(best, aliases), table, rest };
 };
 
 const collectFrom = (
@@ -73,7 +73,7 @@ const collectFrom = (
   for (const r of b.rest) if (r.condition.test(fields, service)) out.push(r);
 };
 
-export const buildRuleIndex = (rules: readonly CompiledRule[]): RuleIndex => {
+export const buildRuleIndex = (rules: readonly CompiledRule[], aliases?: FieldAliases): RuleIndex => {
   const byService = new Map<string, CompiledRule[]>();
   const anyService: CompiledRule[] = [];
   for (const r of rules) {
@@ -90,8 +90,8 @@ export const buildRuleIndex = (rules: readonly CompiledRule[]): RuleIndex => {
     }
   }
   const serviceTable = new LooseTable<Bucket>();
-  for (const [s, group] of byService) serviceTable.set(s, buildBucket(group));
-  const general = anyService.length > 0 ? buildBucket(anyService) : undefined;
+  for (const [s, group] of byService) serviceTable.set(s, buildBucket(group, aliases));
+  const general = anyService.length > 0 ? buildBucket(anyService, aliases) : undefined;
   return {
     collect(fields, service, out) {
       const bucket = service === undefined ? undefined : serviceTable.get(service);

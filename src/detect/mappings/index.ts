@@ -4,6 +4,7 @@ import type { JsonObject, MappedEvent } from "../../core/index.js";
 import type { Pipeline } from "./compile.js";
 
 export type { BorrowedEvent, Pipeline } from "./compile.js";
+export { copyFields } from "./fields.js";
 export { identityMapping } from "./identity.js";
 export { defaultMappingsDir, loadPipelines, parseMappingFile } from "./load.js";
 

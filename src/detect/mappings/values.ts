@@ -1,11 +1,16 @@
 // Field access and loose comparison shared by conditions and lookups: event values arrive as
 // numbers or numeric strings ("4688") and in any letter case ("security" vs "Security").
-import type { JsonObject, JsonValue } from "../../core/index.js";
+import type { FieldAliases, JsonObject, JsonValue } from "../../core/index.js";
 
 export type Getter = (fields: JsonObject) => JsonValue | undefined;
 
-/** Compiles a path: the exact key first (flat events may hold dotted keys), then the dotted walk. */
-export const compilePath = (path: string): Getter => {
+/**
+ * Compiles a path: the exact key first (flat events may hold dotted keys), then the dotted walk.
+ * A name among `aliases` is read through its alias (see compile.ts).
+ */
+export const compilePath = (path: string, aliases?: FieldAliases): Getter => {
+  const alias = aliases?.get(path);
+  if (alias !== undefined) return alias;
   const segments = path.split(".");
   if (segments.length === 1) return (o) => o[path];
   return (o) => {
@@ -21,9 +26,9 @@ export const compilePath = (path: string): Getter => {
 };
 
 /** The first present (not undefined, not null) value among the paths. */
-export const compileSources = (paths: string | readonly string[]): Getter => {
+export const compileSources = (paths: string | readonly string[], aliases?: FieldAliases): Getter => {
   const list = typeof paths === "string" ? [paths] : paths;
-  const getters = list.map(compilePath);
+  const getters = list.map((p) => compilePath(p, aliases));
   if (getters.length === 1) {
     const g = getters[0]!;
     return (o) => {

@@ -1,7 +1,7 @@
 // The fast matcher: turns a rule's AST into closures once, so evaluating an event is a handful of
 // string operations on lower-cased field values cached per event. Checked against interpret.ts.
 
-import type { JsonObject, JsonValue } from "../../core/index.js";
+import type { FieldAliases, JsonObject, JsonValue } from "../../core/index.js";
 import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTest } from "./ast.js";
 import { escapeRegExp } from "./pattern.js";
 import { compileRuleRegex } from "./regex.js";
@@ -34,15 +34,20 @@ export class EventView {
   private leaves: string[] | undefined;
   private leavesLower: string[] | undefined;
 
-  constructor(readonly fields: JsonObject) {}
+  /** `aliases`: fields read through them rather than from `fields` (see MappedEvent.aliases). */
+  constructor(
+    readonly fields: JsonObject,
+    private readonly aliases?: FieldAliases,
+  ) {}
 
   /** The index in `cache` of a field's entry, looked up in the event on first use. */
   private slot(field: string): number {
     this.cache ??= [];
     const cache = this.cache;
     for (let i = 0; i < cache.length; i += 3) if (cache[i] === field) return i;
+    const alias = this.aliases?.get(field);
     // `??` would turn a present null into ABSENT: null is a value (exists: true, `field: null`)
-    const v = getField(this.fields, field);
+    const v = alias !== undefined ? alias(this.fields) : getField(this.fields, field);
     cache.push(field, v === undefined ? ABSENT : v, ABSENT);
     return cache.length - 3;
   }
