@@ -57,6 +57,9 @@ function filterApplies(filter: FilterRule, rule: DetectionRule): boolean {
   );
 }
 
+/** What match returns when nothing matches: shared, as most events match nothing. */
+const NO_HITS: readonly DetectionRule[] = Object.freeze([]);
+
 function check(a: ActiveRule, ev: EventView, hits: DetectionRule[]): void {
   if (!a.matches(ev)) return;
   // as pySigma does, a filter's condition is AND-ed to the rule's: `condition: not selection` excludes
@@ -73,6 +76,8 @@ export class DetectionEngine {
   private readonly usePrefilter: boolean;
   private readonly memo: boolean;
   private allRoute: Route | undefined;
+  private lastSource: LogSource | undefined;
+  private lastRoute: Route | undefined;
 
   constructor(collection: RuleCollection, options: EngineOptions = {}) {
     this.routing = options.routing ?? true;
@@ -113,8 +118,14 @@ export class DetectionEngine {
       this.allRoute ??= this.route(this.active);
       return this.allRoute;
     }
+    // consecutive events mostly come from one source
+    if (source === this.lastSource && this.lastRoute !== undefined) return this.lastRoute;
     let route = this.bySource.get(source);
-    if (route) return route;
+    if (route) {
+      this.lastSource = source;
+      this.lastRoute = route;
+      return route;
+    }
     const key = `${source.product ?? ""}|${source.service ?? ""}|${source.categories.join(",")}`;
     route = this.byRoute.get(key);
     if (!route) {
@@ -122,6 +133,8 @@ export class DetectionEngine {
       this.byRoute.set(key, route);
     }
     this.bySource.set(source, route);
+    this.lastSource = source;
+    this.lastRoute = route;
     return route;
   }
 
@@ -138,13 +151,13 @@ export class DetectionEngine {
   }
 
   /** The detection rules that match an event, filters applied. */
-  match(event: MappedEvent): DetectionRule[] {
+  match(event: MappedEvent): readonly DetectionRule[] {
     const route = this.candidates(event.logsource);
-    if (route.rules.length === 0) return [];
+    if (route.rules.length === 0) return NO_HITS;
     const hits: DetectionRule[] = [];
     if (route.prefilter) {
       const candidates = route.prefilter.candidates(event.fields, event.aliases);
-      if (candidates.length === 0) return hits;
+      if (candidates.length === 0) return NO_HITS;
       const ev = new EventView(event.fields, event.aliases);
       for (let i = 0; i < candidates.length; i++) check(route.rules[candidates[i]!]!, ev, hits);
     } else {

@@ -147,7 +147,7 @@ export async function* hunt(
       const mapped = borrowEvent(options.mapping, options.pipelines, item.event, last);
       if (!mapped) continue;
       const time = mapped.time;
-      let rules: DetectionRule[] = [];
+      let rules: readonly DetectionRule[] = [];
       if (
         (options.from === undefined || (time !== undefined && time >= options.from)) &&
         (options.to === undefined || (time !== undefined && time <= options.to))

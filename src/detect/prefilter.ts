@@ -418,7 +418,7 @@ export class Prefilter {
   candidates(fields: JsonObject, aliases?: FieldAliases): readonly number[] {
     this.epoch++;
     const out = this.out;
-    out.length = 0;
+    if (out.length !== 0) out.length = 0;
     this.add(this.always, out);
     const keyword = this.keyword;
     // No own-key checks: an inherited value can only add candidates (an atom needs the field's
@@ -510,7 +510,7 @@ export class Prefilter {
     const memo = f.memo;
     if (memo === undefined || typeof raw !== "string" || raw.length > MEMO_LONGEST) {
       const slots = this.slots;
-      slots.length = 0;
+      if (slots.length !== 0) slots.length = 0;
       this.scan(f, typeof raw === "string" ? raw : String(raw), slots);
       this.add(slots, out);
       return keyword && this.hasKeyword(raw);
@@ -521,7 +521,7 @@ export class Prefilter {
     else seen = memo.get(raw);
     if (seen === undefined) {
       const found = this.slots;
-      found.length = 0;
+      if (found.length !== 0) found.length = 0;
       this.scan(f, raw, found);
       const kw = this.hasKeyword(raw);
       seen =
@@ -569,10 +569,10 @@ export class Prefilter {
     const contains = f.contains;
     if (contains === undefined) return;
     const found = this.found;
-    found.length = 0;
+    if (found.length !== 0) found.length = 0;
     // text is scanned as it is, folding case; where that is not exact, lower-cased by the book
     if (!contains.collect(text, found, true)) {
-      found.length = 0;
+      if (found.length !== 0) found.length = 0;
       contains.collect(lower ?? text.toLowerCase(), found);
     }
     for (let i = 0; i < found.length; i++) slots.push(...f.containsRules[found[i]!]!);

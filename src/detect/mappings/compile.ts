@@ -39,6 +39,8 @@ export interface CompiledRule {
   readonly fields: FieldStep | undefined;
   /** LogSource objects already built for this rule alone, by service: shared by all such events. */
   readonly logsources: Map<string | undefined, LogSource>;
+  /** The same for this rule first among several, by service and the other rules' orders. */
+  readonly combined: Map<string, LogSource>;
 }
 
 const list = (v: string | readonly string[] | undefined): readonly string[] =>
@@ -70,35 +72,29 @@ const makeLogSource = (
   return Object.freeze(ls);
 };
 
-/** A mapped event whose time is read only when asked for: matching rules never needs it. */
-class TimedEvent implements MappedEvent {
+/**
+ * A mapped event whose time is read only when asked for (matching rules never needs it). Borrowed
+ * ones also carry the draft that `release()` undoes and the pipeline's aliases; one class for both
+ * keeps the engine's reads of them monomorphic.
+ */
+class Mapped implements BorrowedEvent {
   private parsed: number | undefined | null = null;
   constructor(
     readonly fields: JsonObject,
     readonly logsource: LogSource,
-    private readonly getTime: (f: JsonObject) => JsonValue | undefined,
+    private readonly getTime: ((f: JsonObject) => JsonValue | undefined) | undefined,
+    private readonly draft: Draft | undefined,
+    readonly aliases: FieldAliases | undefined,
   ) {}
 
   get time(): number | undefined {
-    if (this.parsed === null) this.parsed = parseTime(this.getTime(this.fields));
+    if (this.parsed === null) this.parsed = this.getTime ? parseTime(this.getTime(this.fields)) : undefined;
     return this.parsed;
   }
-}
 
-class Borrowed extends TimedEvent implements BorrowedEvent {
-  constructor(
-    fields: JsonObject,
-    logsource: LogSource,
-    getTime: ((f: JsonObject) => JsonValue | undefined) | undefined,
-    private readonly draft: Draft,
-    readonly aliases: FieldAliases | undefined,
-  ) {
-    super(fields, logsource, getTime ?? (() => undefined));
-  }
-
-  /** Gives the event back; `fields` and `time` are for reading before that. */
+  /** Gives a borrowed event back; `fields` and `time` are for reading before that. */
   release(): void {
-    this.draft.undo();
+    this.draft?.undo();
   }
 }
 
@@ -168,6 +164,7 @@ export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
     categories: [...new Set([...baseCategories, ...list(r.categories)])],
     fields: r.fields ? compileFields(r.fields) : undefined,
     logsources: new Map(),
+    combined: new Map(),
   }));
   // Rules that set the service run first, in file order, so `$service` tests see their result.
   const serviceRules = rules.filter((r) => r.service !== undefined);
@@ -196,9 +193,19 @@ export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
       }
       return ls;
     }
-    const all = new Set<string>();
-    for (const r of matched) for (const c of r.categories) all.add(c);
-    return makeLogSource(product, service, [...all]);
+    // several rules (Sysmon 12 with EventType CreateKey is registry_event and registry_add): the
+    // combination's LogSource is kept too, under the first rule, by the others' orders
+    const first = matched[0]!;
+    let key = service === undefined ? "-" : `=${service}`;
+    for (let i = 1; i < matched.length; i++) key += `|${matched[i]!.order}`;
+    let ls = first.combined.get(key);
+    if (!ls) {
+      const all = new Set<string>();
+      for (const r of matched) for (const c of r.categories) all.add(c);
+      ls = makeLogSource(product, service, [...all]);
+      if (first.combined.size < 1024) first.combined.set(key, ls);
+    }
+    return ls;
   };
 
   const map = (
@@ -213,23 +220,23 @@ export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
         r.fields?.(draft);
       }
     }
-    matched.length = 0;
+    if (matched.length !== 0) matched.length = 0;
     index.collect(draft.fields, service, matched);
     for (const r of matched) r.fields?.(draft);
     const logsource = logsourceFor(service);
-    matched.length = 0;
+    if (matched.length !== 0) matched.length = 0;
     return { fields: draft.fields, logsource };
   };
 
   const apply = (event: JsonObject): MappedEvent => {
     const { fields, logsource } = map(new Draft(event), steps);
-    return getTime ? new TimedEvent(fields, logsource, getTime) : { fields, logsource, time: undefined };
+    return new Mapped(fields, logsource, getTime, undefined, undefined);
   };
 
   const borrow = (event: JsonObject): BorrowedEvent => {
     const draft = new Draft(event, true);
     const { fields, logsource } = map(draft, borrowSteps);
-    return new Borrowed(fields, logsource, getTime, draft, aliases);
+    return new Mapped(fields, logsource, getTime, draft, aliases);
   };
 
   const recognise: Test | undefined = spec.recognise ? compileConditions(spec.recognise).test : undefined;

@@ -14,18 +14,13 @@ import { compilePath, compileSources, LooseTable } from "./values.js";
 export class Draft {
   private own = false;
   private writes = 0;
-  /** In place: [key, the value it had or ABSENT], in the order written. */
+  /** Borrowing, from the first change on: [key, the value it had or ABSENT], in the order written. */
   private undoList: [string, JsonValue | typeof ABSENT][] | undefined;
 
   constructor(
     private current: JsonObject,
-    inPlace = false,
-  ) {
-    if (inPlace && Object.isExtensible(current)) {
-      this.own = true;
-      this.undoList = [];
-    }
-  }
+    private borrowing = false,
+  ) {}
 
   /** The fields as mapped so far. */
   get fields(): JsonObject {
@@ -35,6 +30,13 @@ export class Draft {
   /** Sets a field; setting a field to the value it holds changes nothing and copies nothing. */
   put(key: string, v: JsonValue): void {
     let o = this.current;
+    if (this.borrowing && this.undoList === undefined) {
+      // the first change of a borrowed event: made in place, unless the event cannot take keys
+      if (Object.isExtensible(o)) {
+        this.own = true;
+        this.undoList = [];
+      } else this.borrowing = false;
+    }
     const undo = this.undoList;
     if (undo !== undefined) {
       const had = Object.hasOwn(o, key);
@@ -62,7 +64,7 @@ export class Draft {
       if (old === ABSENT) delete o[key];
       else put(o, key, old);
     }
-    undo.length = 0;
+    if (undo.length !== 0) undo.length = 0;
   }
 }
 

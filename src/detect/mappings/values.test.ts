@@ -32,6 +32,36 @@ test("loose table: numbers meet numeric strings, strings meet any case", () => {
   );
 });
 
+test("loose table: the remembered last lookup never outlives a change, a miss included", () => {
+  const t = new LooseTable<string>();
+  assert.equal(t.get("Security"), undefined);
+  t.set("security", "s");
+  assert.equal(t.get("Security"), "s", "a miss is not remembered past set");
+  assert.equal(t.get("Security"), "s");
+  t.set("Security", "exact");
+  assert.equal(t.get("Security"), "exact", "the exact spelling wins once set");
+  // any sequence of lookups answers as a fresh table would
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.constantFrom("a", "A", "1", "01"), fc.integer({ min: 0, max: 2 })), {
+        maxLength: 30,
+      }),
+      (keys) => {
+        const fresh = (k: string | number) => {
+          const u = new LooseTable<number>();
+          u.set("a", 1);
+          u.set(1, 2);
+          return u.get(k);
+        };
+        const u = new LooseTable<number>();
+        u.set("a", 1);
+        u.set(1, 2);
+        for (const k of keys) assert.equal(u.get(k), fresh(k), String(k));
+      },
+    ),
+  );
+});
+
 test("conditions: equality lists, modifiers, any-of lists, $service", () => {
   const c = compileConditions([
     { EventID: [1, 2], "Image|endswith": "\\cmd.exe" },

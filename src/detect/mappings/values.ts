@@ -70,8 +70,12 @@ export const looseKey = (v: JsonValue | undefined): LooseKey | undefined => {
 export class LooseTable<T> {
   private readonly exact = new Map<string | number | boolean | null, T>();
   private readonly loose = new Map<LooseKey, T>();
+  /** The last key looked up (not undefined: no key is) and what it gave. */
+  private lastKey: string | number | boolean | null | undefined;
+  private lastValue: T | undefined;
 
   set(key: string | number | boolean | null, value: T): void {
+    this.lastKey = undefined;
     if (!this.exact.has(key)) this.exact.set(key, value);
     if (typeof key === "number") this.exact.set(String(key), value);
     const k = looseKey(key);
@@ -80,10 +84,19 @@ export class LooseTable<T> {
 
   get(v: JsonValue | undefined): T | undefined {
     if (v === undefined || (typeof v === "object" && v !== null)) return undefined;
-    const hit = this.exact.get(v);
-    if (hit !== undefined) return hit;
-    const k = looseKey(v);
-    return k === undefined ? undefined : this.loose.get(k);
+    // the same value as last time (one channel, one event ID after another): a comparison instead
+    // of hashing a freshly parsed string
+    if (v === this.lastKey) return this.lastValue;
+    let hit = this.exact.get(v);
+    if (hit === undefined) {
+      const k = looseKey(v);
+      hit = k === undefined ? undefined : this.loose.get(k);
+    }
+    if (typeof v !== "string" || v.length <= 256) {
+      this.lastKey = v;
+      this.lastValue = hit;
+    }
+    return hit;
   }
 
   get size(): number {
