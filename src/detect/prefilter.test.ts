@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import type { JsonObject, LogSource } from "../core/index.js";
 import { DetectionEngine } from "./engine.js";
-import { factors, keywordScan, regexLiteral } from "./prefilter.js";
+import { factors, inScalarText, keywordScan, regexLiteral } from "./prefilter.js";
 import { loadYaml, matchIds } from "./sigma/test-support.js";
 import { SubstringSet } from "./substrings.js";
 
@@ -294,5 +294,26 @@ describe("regexLiteral", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("keywords in numbers and booleans", () => {
+  test("a needle inScalarText rejects is in no String() of a number or boolean (property)", () => {
+    const scalar = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constantFrom(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, -0, 1e21, 5e-324),
+    );
+    const needleChars = fc.constantFrom(..."0123456789.e+-infatyrulsx".split(""));
+    const needle = fc.array(needleChars, { minLength: 1, maxLength: 6 }).map((cs) => cs.join(""));
+    fc.assert(
+      fc.property(needle, scalar, (n, x) => {
+        if (String(x).toLowerCase().includes(n)) assert.ok(inScalarText(n), `${n} in ${String(x)}`);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const n of ["1e+21", "nan", "infinity", "-inf", "rue", "4688"]) assert.ok(inScalarText(n), n);
+    for (const n of ["::", "mimikatz", "0x1410", "true1"]) assert.equal(inScalarText(n), false, n);
   });
 });

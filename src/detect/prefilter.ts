@@ -286,6 +286,13 @@ function numericNeedles(exact: ReadonlyMap<string, number[]>): Map<number, numbe
   return numbers;
 }
 
+/** Could a lower-cased needle be part of String(n) for some number n, or of "true" or "false"? */
+export function inScalarText(needle: string): boolean {
+  return (
+    /^[0-9.e+-]*$/.test(needle) || ["-infinity", "nan", "true", "false"].some((word) => word.includes(needle))
+  );
+}
+
 /** Values longer than this are scanned, not remembered. */
 const MEMO_LONGEST = 2048;
 
@@ -321,6 +328,11 @@ export class Prefilter {
   /** The aliases of the last pipeline seen, and the indexed fields among them (see aliased). */
   private aliasesSeen: FieldAliases | undefined;
   private aliasPlan: (readonly [FieldIndex, (f: JsonObject) => JsonValue | undefined])[] = [];
+  /**
+   * Can a keyword needle occur in a number or boolean as String() writes it? Mostly not (they have
+   * letters other than e), and then the keyword search skips numbers and booleans.
+   */
+  private scalarKeywords = false;
   /** Characters held by all memos of this prefilter. */
   private memoChars = 0;
   private memoLookups = 0;
@@ -366,6 +378,7 @@ export class Prefilter {
         containsRules.push(rules);
       }
       const needles = [...f.needles.keys()].sort((a, b) => b.length - a.length);
+      if (anyValue) this.scalarKeywords = needles.some(inScalarText);
       this.fields.push({
         field,
         exact: f.exact,
@@ -440,7 +453,9 @@ export class Prefilter {
         } else if (!hit && v !== null && v !== undefined) {
           if (typeof v === "string") {
             if (v.length >= min && test(v)) hit = true;
-          } else if (someLeaf(v, min, test)) hit = true;
+          } else if (typeof v === "object" || this.scalarKeywords) {
+            if (someLeaf(v, min, test)) hit = true;
+          }
         }
       }
       if (hit) for (const rules of keyword.containsRules) this.add(rules, out);
@@ -538,7 +553,9 @@ export class Prefilter {
   /** Does a value hold one of this route's keyword needles (false without keywords)? */
   private hasKeyword(v: JsonValue): boolean {
     const k = this.keyword;
-    return k !== undefined && someLeaf(v, k.shortest, k.anyValue!);
+    if (k === undefined || (typeof v !== "string" && typeof v !== "object" && !this.scalarKeywords))
+      return false;
+    return someLeaf(v, k.shortest, k.anyValue!);
   }
 
   /** Empties every memo of this prefilter (they hold too much). */

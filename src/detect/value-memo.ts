@@ -33,11 +33,15 @@ export function sampledHash(s: string): number {
   const n = s.length;
   let h = Math.imul(n, 0x9e3779b1);
   if (n <= WHOLE) {
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    // two characters a step: half the multiplications, which depend on each other
+    let i = 0;
+    for (; i + 1 < n; i += 2) h = Math.imul(h ^ (s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16)), 0x01000193);
+    if (i < n) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   } else {
     const step = Math.floor((n - TAIL) / SPREAD);
     for (let i = 0; i < n - TAIL; i += step) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    for (let i = n - TAIL; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    for (let i = n - TAIL; i < n; i += 2)
+      h = Math.imul(h ^ (s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16)), 0x01000193);
   }
   // murmur3's finaliser: the table indexes by the low bits, which must depend on all samples
   h ^= h >>> 16;
