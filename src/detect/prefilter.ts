@@ -247,6 +247,10 @@ interface FieldIndex {
   readonly anyValue: ((text: string) => boolean) | undefined;
   /** The length of the shortest contains-needle: shorter values cannot hold any. */
   readonly shortest: number;
+  /** The substring needles, in id order (containsRules' order). */
+  readonly needles: readonly string[];
+  /** Built on the first long value: does a text hold any of `needles`? (see scan) */
+  anyNeedle?: (text: string) => boolean;
   /** A few needles (ids in order), sought one by one with the native includes instead of `contains`. */
   readonly few: readonly string[] | undefined;
   /** No dot in the name: the field is the own key of that name (getField's first step). */
@@ -292,6 +296,11 @@ export function inScalarText(needle: string): boolean {
     /^[0-9.e+-]*$/.test(needle) || ["-infinity", "nan", "true", "false"].some((word) => word.includes(needle))
   );
 }
+
+/** Values longer than this get a native search for any needle before the automaton's scan... */
+const LONG_VALUE = 512;
+/** ...when the field has at most this many needles (their regex is built on first use). */
+const PRETESTED = 64;
 
 /** Values longer than this are scanned, not remembered. */
 const MEMO_LONGEST = 2048;
@@ -388,6 +397,7 @@ export class Prefilter {
         anyValue: anyValue ? keywordScan(needles) : undefined,
         shortest: shortest(needles),
         few: few ? [...f.needles.keys()] : undefined,
+        needles: [...f.needles.keys()],
         plain: !field.includes("."),
         memo: memo && !anyValue ? new ValueMemo() : undefined,
         lastValue: undefined,
@@ -585,6 +595,11 @@ export class Prefilter {
     }
     const contains = f.contains;
     if (contains === undefined) return;
+    if (text.length > LONG_VALUE && f.needles.length <= PRETESTED) {
+      // a long value (a script block, a PowerShell context): one native search for any needle first
+      f.anyNeedle ??= keywordScan(f.needles);
+      if (!f.anyNeedle(text)) return;
+    }
     const found = this.found;
     if (found.length !== 0) found.length = 0;
     // text is scanned as it is, folding case; where that is not exact, lower-cased by the book
