@@ -247,6 +247,8 @@ interface FieldIndex {
   readonly anyValue: ((text: string) => boolean) | undefined;
   /** The length of the shortest contains-needle: shorter values cannot hold any. */
   readonly shortest: number;
+  /** The length of the longest exact needle. */
+  readonly longestExact: number;
   /** The substring needles, in id order (containsRules' order). */
   readonly needles: readonly string[];
   /** Built on the first long value: does a text hold any of `needles`? (see scan) */
@@ -398,6 +400,7 @@ export class Prefilter {
         shortest: shortest(needles),
         few: few ? [...f.needles.keys()] : undefined,
         needles: [...f.needles.keys()],
+        longestExact: [...f.exact.keys()].reduce((m, n) => Math.max(m, n.length), 0),
         plain: !field.includes("."),
         memo: memo && !anyValue ? new ValueMemo() : undefined,
         lastValue: undefined,
@@ -581,7 +584,8 @@ export class Prefilter {
   /** Appends the slots whose atoms on this field hold for this value (a slot may repeat). */
   private scan(f: FieldIndex, text: string, slots: number[]): void {
     let lower: string | undefined;
-    if (f.exact.size > 0) {
+    // no exact needle is longer than longestExact, and toLowerCase keeps or lengthens a text
+    if (f.exact.size > 0 && text.length <= f.longestExact) {
       lower = text.toLowerCase();
       const exact = f.exact.get(lower);
       if (exact) slots.push(...exact);
