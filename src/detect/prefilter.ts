@@ -299,6 +299,27 @@ export function inScalarText(needle: string): boolean {
   );
 }
 
+/**
+ * Sorts numbers ascending in place: an insertion sort, as candidate lists are a few numbers long,
+ * mostly in order already, and Array.prototype.sort with a comparator costs a builtin call and a
+ * call per comparison.
+ */
+function sortSmall(xs: number[]): void {
+  if (xs.length > 16) {
+    xs.sort((a, b) => a - b);
+    return;
+  }
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]!;
+    let j = i - 1;
+    while (j >= 0 && xs[j]! > x) {
+      xs[j + 1] = xs[j]!;
+      j--;
+    }
+    xs[j + 1] = x;
+  }
+}
+
 /** Values longer than this get a native search for any needle before the automaton's scan... */
 const LONG_VALUE = 512;
 /** ...when the field has at most this many needles (their regex is built on first use). */
@@ -445,7 +466,7 @@ export class Prefilter {
     this.epoch++;
     const out = this.out;
     if (out.length !== 0) out.length = 0;
-    this.add(this.always, out);
+    if (this.always.length !== 0) this.add(this.always, out);
     const keyword = this.keyword;
     // No own-key checks: an inherited value can only add candidates (an atom needs the field's
     // own value, so a rule cannot match without one), and a superset is sound.
@@ -494,7 +515,7 @@ export class Prefilter {
       // which can only have added candidates
       for (const [f, get] of this.aliased(aliases)) this.field(f, get(fields), out, false);
     }
-    if (out.length > 1) out.sort((a, b) => a - b);
+    if (out.length > 1) sortSmall(out);
     return out;
   }
 

@@ -233,15 +233,25 @@ function compileAlternatives(list: readonly ValueTest[]): ScalarTest[] {
     tabled++;
   }
   if (tabled < MANY) return list.map(compileTest);
-  const prefixLengths = [...prefixes.entries()];
-  const suffixLengths = [...suffixes.entries()];
+  // Per length, the characters the texts of that length have at their inner end (a prefix's last,
+  // a suffix's first): "\\x.dll" suffixes all start with a backslash, so of a dozen lengths mostly
+  // one needs the slice and the hash of the slice.
+  const byLength = (by: Map<number, Set<string>>, inner: (text: string) => number) =>
+    [...by.entries()].map(([n, set]) => ({ n, set, ends: new Set([...set].map(inner)) }));
+  const prefixLengths = byLength(prefixes, (p) => p.charCodeAt(p.length - 1));
+  const suffixLengths = byLength(suffixes, (x) => x.charCodeAt(0));
   const table: ScalarTest = {
     lowered: true,
     run: (t) => {
       if (t === undefined) return false;
       if (equals.has(t)) return true;
-      for (const [n, set] of prefixLengths) if (t.length >= n && set.has(t.slice(0, n))) return true;
-      for (const [n, set] of suffixLengths) if (t.length >= n && set.has(t.slice(t.length - n))) return true;
+      for (const { n, set, ends } of prefixLengths) {
+        if (t.length >= n && ends.has(t.charCodeAt(n - 1)) && set.has(t.slice(0, n))) return true;
+      }
+      for (const { n, set, ends } of suffixLengths) {
+        if (t.length >= n && ends.has(t.charCodeAt(t.length - n)) && set.has(t.slice(t.length - n)))
+          return true;
+      }
       return false;
     },
   };
