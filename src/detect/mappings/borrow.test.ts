@@ -89,6 +89,25 @@ describe("Pipeline.borrow", () => {
     );
   });
 
+  test("events borrowed at the same time are each given back (drafts are reused only when unchanged)", () => {
+    const p = all().find((x) => x.name === "windows")!;
+    const make = (i: number): JsonObject => ({
+      Channel: "Security",
+      EventID: i % 2 === 0 ? 4688 : 4624,
+      Hostname: `h${i}`,
+      NewProcessName: `C:\\p${i}.exe`,
+    });
+    const events = [0, 1, 2, 3, 4, 5].map(make);
+    const lent = events.map((e) => p.borrow(e));
+    lent.forEach((l, i) => {
+      if (i % 2 === 0) assert.equal(l.fields.Image, `C:\\p${i}.exe`, "4688 gets Image written");
+      else assert.equal(l.fields.Image, undefined);
+      assert.equal(copyFields(l).Computer, `h${i}`);
+    });
+    for (const i of [3, 0, 5, 1, 4, 2]) lent[i]!.release();
+    for (const [i, e] of events.entries()) assert.deepEqual(e, make(i));
+  });
+
   test("a frozen event is copied, not changed", () => {
     const p = all().find((x) => x.name === "windows")!;
     const event = Object.freeze({

@@ -208,10 +208,7 @@ export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
     return ls;
   };
 
-  const map = (
-    draft: Draft,
-    fieldSteps: readonly FieldStep[],
-  ): { fields: JsonObject; logsource: LogSource } => {
+  const map = (draft: Draft, fieldSteps: readonly FieldStep[]): LogSource => {
     for (const step of fieldSteps) step(draft);
     let service = serviceOf(draft.fields);
     for (const r of serviceRules) {
@@ -225,18 +222,27 @@ export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
     for (const r of matched) r.fields?.(draft);
     const logsource = logsourceFor(service);
     if (matched.length !== 0) matched.length = 0;
-    return { fields: draft.fields, logsource };
+    return logsource;
   };
 
   const apply = (event: JsonObject): MappedEvent => {
-    const { fields, logsource } = map(new Draft(event), steps);
-    return new Mapped(fields, logsource, getTime, undefined, undefined);
+    const draft = new Draft(event);
+    const logsource = map(draft, steps);
+    return new Mapped(draft.fields, logsource, getTime, undefined, undefined);
   };
 
+  // A draft that changed nothing has nothing to undo: it serves the next borrow (mapping is
+  // synchronous), and most events, whose copies are aliases, need no draft of their own.
+  let spare: Draft | undefined;
   const borrow = (event: JsonObject): BorrowedEvent => {
-    const draft = new Draft(event, true);
-    const { fields, logsource } = map(draft, borrowSteps);
-    return new Mapped(fields, logsource, getTime, draft, aliases);
+    const draft = spare ?? new Draft(event, true);
+    spare = undefined;
+    draft.reset(event);
+    const logsource = map(draft, borrowSteps);
+    const fields = draft.fields;
+    if (draft.changed) return new Mapped(fields, logsource, getTime, draft, aliases);
+    spare = draft;
+    return new Mapped(fields, logsource, getTime, undefined, aliases);
   };
 
   const recognise: Test | undefined = spec.recognise ? compileConditions(spec.recognise).test : undefined;

@@ -22,6 +22,22 @@ export class Draft {
     private borrowing = false,
   ) {}
 
+  /** Starts over on another event, borrowing it (the draft must have nothing to undo). */
+  reset(event: JsonObject): void {
+    if (this.undoList !== undefined && this.undoList.length !== 0)
+      throw new Error("bug: Draft.reset with changes to undo");
+    this.current = event;
+    this.borrowing = true;
+    this.own = false;
+    this.writes = 0;
+    this.undoList = undefined;
+  }
+
+  /** Has the draft changed or copied the event? */
+  get changed(): boolean {
+    return this.own && (this.undoList === undefined || this.undoList.length !== 0);
+  }
+
   /** The fields as mapped so far. */
   get fields(): JsonObject {
     return this.current;
