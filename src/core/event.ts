@@ -39,3 +39,15 @@ export interface MappedEvent {
 
 /** See MappedEvent.aliases. One map serves every event a pipeline maps. */
 export type FieldAliases = ReadonlyMap<string, (fields: JsonObject) => JsonValue | undefined>;
+
+/**
+ * The interned copy of a field name: V8 keeps one string per content for property names, so a
+ * keyed lookup with it needs no hashing of the name, and a Map probe or a comparison with a key
+ * from `for...in` (interned too) compares pointers. Names read from rule and mapping files are
+ * not interned; their matchers intern them once, when compiled.
+ */
+export function internName(name: string): string {
+  const o: Record<string, true> = {};
+  o[name] = true;
+  return Object.keys(o)[0] ?? name;
+}

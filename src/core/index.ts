@@ -1,5 +1,6 @@
 // Domain types shared by every capability.
 export type { EventOrigin, FieldAliases, JsonObject, JsonValue, LogSource, MappedEvent } from "./event.js";
+export { internName } from "./event.js";
 export {
   CLASSIFICATION_LEVELS,
   Classification,

@@ -3,7 +3,7 @@
 // rules without such a condition are always evaluated. Sound by construction: a rule that matches
 // always satisfies its necessary condition, and the differential tests check the whole engine.
 
-import type { FieldAliases, JsonObject, JsonValue } from "../core/index.js";
+import { type FieldAliases, internName, type JsonObject, type JsonValue } from "../core/index.js";
 import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTest } from "./sigma/ast.js";
 import { escapeRegExp } from "./sigma/pattern.js";
 import { getField } from "./sigma/values.js";
@@ -388,10 +388,11 @@ export class Prefilter {
       clauses.forEach((atoms, clause) => {
         const slot = rule * 2 + clause;
         for (const a of atoms) {
-          let f = byField.get(a.field);
+          const name = internName(a.field);
+          let f = byField.get(name);
           if (!f) {
             f = { exact: new Map(), needles: new Map() };
-            byField.set(a.field, f);
+            byField.set(name, f);
           }
           const target = a.exact ? f.exact : f.needles;
           const list = target.get(a.needle) ?? [];

@@ -1,6 +1,13 @@
 // Turns a validated (and `extends`-resolved) mapping spec into closures: the per-event path does
 // table lookups and the few condition tests that an index leaves, nothing is parsed per event.
-import type { FieldAliases, JsonObject, JsonValue, LogSource, MappedEvent } from "../../core/index.js";
+import {
+  type FieldAliases,
+  internName,
+  type JsonObject,
+  type JsonValue,
+  type LogSource,
+  type MappedEvent,
+} from "../../core/index.js";
 import { type CompiledCondition, compileConditions, SERVICE_KEY, type Test } from "./conditions.js";
 import { compileFields, compileFlatten, Draft, type FieldStep } from "./fields.js";
 import { buildRuleIndex, type RuleIndex } from "./index-rules.js";
@@ -127,7 +134,7 @@ function aliasesOf(spec: PipelineSpec): Map<string, Getter> {
     if (!plain || sources.some((s) => s !== target && written.has(s))) continue;
     const first = compileSources(sources);
     const own = compilePath(target);
-    aliases.set(target, (f) => {
+    aliases.set(internName(target), (f) => {
       const v = first(f);
       return v !== undefined ? v : own(f);
     });

@@ -1,6 +1,6 @@
 // Field access and loose comparison shared by conditions and lookups: event values arrive as
 // numbers or numeric strings ("4688") and in any letter case ("security" vs "Security").
-import type { FieldAliases, JsonObject, JsonValue } from "../../core/index.js";
+import { type FieldAliases, internName, type JsonObject, type JsonValue } from "../../core/index.js";
 
 export type Getter = (fields: JsonObject) => JsonValue | undefined;
 
@@ -8,9 +8,10 @@ export type Getter = (fields: JsonObject) => JsonValue | undefined;
  * Compiles a path: the exact key first (flat events may hold dotted keys), then the dotted walk.
  * A name among `aliases` is read through its alias (see compile.ts).
  */
-export const compilePath = (path: string, aliases?: FieldAliases): Getter => {
-  const alias = aliases?.get(path);
+export const compilePath = (name: string, aliases?: FieldAliases): Getter => {
+  const alias = aliases?.get(name);
   if (alias !== undefined) return alias;
+  const path = internName(name);
   const segments = path.split(".");
   if (segments.length === 1) return (o) => o[path];
   return (o) => {

@@ -1,7 +1,7 @@
 // The fast matcher: turns a rule's AST into closures once, so evaluating an event is a handful of
 // string operations on lower-cased field values cached per event. Checked against interpret.ts.
 
-import type { FieldAliases, JsonObject, JsonValue } from "../../core/index.js";
+import { type FieldAliases, internName, type JsonObject, type JsonValue } from "../../core/index.js";
 import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTest } from "./ast.js";
 import { escapeRegExp } from "./pattern.js";
 import { compileRuleRegex } from "./regex.js";
@@ -165,7 +165,8 @@ function compileTest(test: ValueTest): ScalarTest {
       };
     }
     case "fieldref": {
-      const { field, cased, mode } = test;
+      const { cased, mode } = test;
+      const field = internName(test.field);
       return {
         lowered: !cased,
         run: (t, _raw, ev) => {
@@ -266,7 +267,7 @@ function compilePredicate(p: FieldPredicate): Matcher {
   const all = p.combine === "all";
   const tests = all ? p.tests.map(compileTest) : compileAlternatives(p.tests);
   const negate = p.negate;
-  const field = p.field;
+  const field = p.field === null ? null : internName(p.field);
   const anyLowered = tests.some((t) => t.lowered);
   const anyRawText = tests.some((t) => !t.lowered);
   if (field === null) {
