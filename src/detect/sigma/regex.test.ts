@@ -3,7 +3,8 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { caseFold, compileRuleRegex } from "./regex.js";
+import fc from "fast-check";
+import { caseFold, compileRuleRegex, relaxCounts } from "./regex.js";
 import { loadYaml, matches, ruleYaml } from "./test-support.js";
 
 const LONG = 50_000;
@@ -80,5 +81,46 @@ describe("case folding for the linear engine", () => {
       const js = new RegExp(src, "i");
       for (const s of inputs) assert.equal(ours.test(s), js.test(s), `${src} on ${s}`);
     }
+  });
+});
+
+describe("relaxed counts: a native pre-test before the RE2 port", () => {
+  test("counts the linear engine refuses are widened, others and literal braces kept", () => {
+    assert.equal(relaxCounts("\\\\[a-z0-9]{1,32}\\.[a-z]{1,6}"), "\\\\[a-z0-9]{1,}\\.[a-z]{1,6}");
+    assert.equal(relaxCounts("\\s[a-f0-9]{64}\\s[a-f0-9]{16}"), "\\s[a-f0-9]{16,}\\s[a-f0-9]{16}");
+    assert.equal(relaxCounts("x{20,}y{3,40}?"), "x{16,}y{3,}?");
+    assert.equal(relaxCounts("[{]{99}\\{99}"), "[{]{16,}\\{99}");
+  });
+
+  test("the relaxed regex matches whatever the original matches (property)", () => {
+    const piece = fc.tuple(
+      fc.constantFrom("a", "[ab]", "[^a]", "(?:ab)", "\\d", "."),
+      fc.integer({ min: 0, max: 40 }),
+      fc.integer({ min: 0, max: 40 }),
+      fc.boolean(),
+    );
+    const pattern = fc
+      .array(piece, { minLength: 1, maxLength: 4 })
+      .map((ps) =>
+        ps.map(([atom, a, b, open]) => `${atom}{${Math.min(a, b)},${open ? "" : Math.max(a, b)}}`).join(""),
+      );
+    const text = fc.array(fc.constantFrom("a", "b", "1", "c"), { maxLength: 120 }).map((cs) => cs.join(""));
+    fc.assert(
+      fc.property(pattern, text, (p, t) => {
+        if (new RegExp(p).test(t)) assert.ok(new RegExp(relaxCounts(p)).test(t), `${p} on ${t}`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("rules with large counts give the same answers with the pre-test", () => {
+    const robin = rule('\\\\[a-zA-Z0-9]{1,32}\\.[a-zA-Z0-9]{1,6}\\.[ "]{1}');
+    assert.equal(matches(robin, { CommandLine: 'rundll32 C:\\Users\\x\\abc.def. "' }), true);
+    assert.equal(matches(robin, { CommandLine: "cmd /c dir C:\\Windows" }), false);
+    const re = compileRuleRegex("\\s[a-fA-F0-9]{64}\\s[a-fA-F0-9]{16}", "");
+    assert.ok("test" in re);
+    assert.equal(re.engine, "re2");
+    assert.equal(re.test(` ${"a".repeat(64)} ${"b".repeat(16)}`), true);
+    assert.equal(re.test(` ${"a".repeat(63)} ${"b".repeat(16)}`), false);
   });
 });
