@@ -6,8 +6,10 @@ import type { CountOp, MatchMode, TimePart } from "./ast.js";
 
 /** The value of a field: the key as written, else a dotted path into nested objects. */
 export function getField(event: JsonObject, field: string): JsonValue | undefined {
-  // own keys only: "constructor" or "toString" must not find Object.prototype's members
-  const direct = Object.hasOwn(event, field) ? event[field] : undefined;
+  // own keys only: "constructor" or "toString" must not find Object.prototype's members (the
+  // ownership test only for a found value: most fields a rule asks for are absent)
+  let direct = event[field];
+  if (direct !== undefined && !Object.hasOwn(event, field)) direct = undefined;
   if (direct !== undefined || !field.includes(".")) return direct;
   let cur: JsonValue | undefined = event;
   let rest = field;
@@ -110,8 +112,16 @@ export function parseCidr(cidr: string): Network | undefined {
   return { base: ip.value & mask, mask, v4: ip.v4 };
 }
 
+/** The last address parsed by inNetwork: a `|cidr` list tests one value against each network. */
+let lastText: string | undefined;
+let lastIp: ReturnType<typeof parseIp>;
+
 export function inNetwork(net: Network, text: string): boolean {
-  const ip = parseIp(text);
+  if (text !== lastText) {
+    lastIp = parseIp(text);
+    lastText = text;
+  }
+  const ip = lastIp;
   return ip !== undefined && ip.v4 === net.v4 && (ip.value & net.mask) === net.base;
 }
 
