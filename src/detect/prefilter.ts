@@ -410,7 +410,8 @@ export class Prefilter {
         set?.add(needle, containsRules.length);
         containsRules.push(rules);
       }
-      const needles = [...f.needles.keys()].sort((a, b) => b.length - a.length);
+      const needles = [...f.needles.keys()];
+      const longestFirst = [...needles].sort((a, b) => b.length - a.length);
       if (anyValue) this.scalarKeywords = needles.some(inScalarText);
       this.fields.push({
         field,
@@ -418,10 +419,10 @@ export class Prefilter {
         numbers: f.needles.size === 0 && !anyValue ? numericNeedles(f.exact) : undefined,
         contains: set,
         containsRules,
-        anyValue: anyValue ? keywordScan(needles) : undefined,
+        anyValue: anyValue ? keywordScan(longestFirst) : undefined,
         shortest: shortest(needles),
-        few: few ? [...f.needles.keys()] : undefined,
-        needles: [...f.needles.keys()],
+        few: few ? needles : undefined,
+        needles,
         longestExact: [...f.exact.keys()].reduce((m, n) => Math.max(m, n.length), 0),
         plain: !field.includes("."),
         memo: memo && !anyValue ? new ValueMemo() : undefined,
