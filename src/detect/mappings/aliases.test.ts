@@ -1,7 +1,7 @@
 // Borrowed events read plain field copies (Computer from Hostname) through aliases instead of
 // having them written in. What must hold: the mapping's own conditions see them, the engine and
 // its prefilter match on them exactly as on the fields apply() writes, and a copy that another
-// entry reads from stays written.
+// entry reads from, or that would replace a value the event has, stays written.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { JsonObject, MappedEvent } from "../../core/index.js";
@@ -139,19 +139,22 @@ fields:
   A: [B]
   C: [A]
   D: [D, E]
+  F: [G]
 logsource: { product: test }
 rules:
   - match: { A: 1 }
     categories: a_is_one
 `);
-    const event: JsonObject = { kind: "x", B: 1, E: "e" };
+    const event: JsonObject = { kind: "x", B: 1, E: "e", F: "stale", G: "g" };
     const lent = p.borrow(event);
+    // F is not its own first source: writing it replaces the event's F, so it is written
     assert.deepEqual([...(lent.aliases?.keys() ?? [])], ["D"]);
+    assert.equal(lent.fields.F, "g");
     assert.equal(lent.fields.A, 1, "A is read by C: written");
     assert.equal(lent.fields.C, 1, "C reads A, which is written: written");
     assert.deepEqual(lent.logsource.categories, ["a_is_one"]);
-    assert.deepEqual(copyFields(lent), p.apply({ kind: "x", B: 1, E: "e" }).fields);
+    assert.deepEqual(copyFields(lent), p.apply({ kind: "x", B: 1, E: "e", F: "stale", G: "g" }).fields);
     lent.release();
-    assert.deepEqual(event, { kind: "x", B: 1, E: "e" });
+    assert.deepEqual(event, { kind: "x", B: 1, E: "e", F: "stale", G: "g" });
   });
 });

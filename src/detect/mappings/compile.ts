@@ -107,9 +107,9 @@ class Mapped implements BorrowedEvent {
 
 /**
  * The `fields` entries a borrowed event reads through instead of having them written in: plain
- * copies (`Computer: [Computer, Hostname]`, no `values`, no `default`) of a plain name whose sources
- * nothing else in the pipeline writes, so reading them later gives what writing them first would
- * have: the first present source, else the field's own value. Adding keys to a parsed event is the
+ * copies (`Computer: [Computer, Hostname]`, no `values`, no `default`) of a plain name that is its
+ * own first source, whose other sources nothing else in the pipeline writes and that no other entry
+ * reads, so reading them later gives what writing them first would have: the first present source. Adding keys to a parsed event is the
  * costly part of mapping it (V8 grows its property storage and changes its shape, then shrinks it
  * back on release); most Windows events need two (Computer, Provider_Name).
  */
@@ -129,8 +129,14 @@ function aliasesOf(spec: PipelineSpec): Map<string, Getter> {
   for (const [target, fieldSpec] of entries) {
     if (typeof fieldSpec !== "string" && !Array.isArray(fieldSpec)) continue;
     const sources = sourcesOf(fieldSpec);
+    // the field's own value first (`Computer: [Computer, Hostname]`): writing never replaces a
+    // value the event has, so the event's texts (what keywords are sought in) stay the same too
     const plain =
-      !target.includes(".") && target !== "__proto__" && !ruleWritten.has(target) && !read.has(target);
+      sources[0] === target &&
+      !target.includes(".") &&
+      target !== "__proto__" &&
+      !ruleWritten.has(target) &&
+      !read.has(target);
     if (!plain || sources.some((s) => s !== target && written.has(s))) continue;
     const first = compileSources(sources);
     const own = compilePath(target);
