@@ -317,3 +317,33 @@ describe("keywords in numbers and booleans", () => {
     for (const n of ["::", "mimikatz", "0x1410", "true1"]) assert.equal(inScalarText(n), false, n);
   });
 });
+
+describe("prefilter memo", () => {
+  test("a field whose values do not repeat loses its memo; matching goes on the same", () => {
+    const rules = loadYaml(`
+title: Logon of the system account
+logsource: { product: windows, service: security }
+detection:
+  sel: { LogonId: '0x3e7', TargetUserName|contains: admin }
+  condition: sel
+`);
+    const engine = new DetectionEngine(rules);
+    const logsource: LogSource = { product: "windows", service: "security", categories: [] };
+    const event = (i: number, id: string): JsonObject => ({
+      LogonId: id,
+      TargetUserName: i % 2 ? "administrator" : "bob",
+    });
+    let hits = 0;
+    for (let i = 0; i < 6000; i++) {
+      const id = i % 1000 === 0 ? "0x3E7" : `0x${(0x10000 + i).toString(16)}`;
+      hits += engine.match({ fields: event(i, id), logsource, time: undefined }).length;
+    }
+    // every 1000th event has the system logon id; the odd ones are administrators
+    assert.equal(hits, 0, "i % 1000 === 0 is even: bob");
+    assert.equal(engine.match({ fields: event(1, "0x3e7"), logsource, time: undefined }).length, 1);
+    // TargetUserName repeats (two values) and keeps its memo; LogonId stopped being looked up
+    const { lookups, hits: found } = engine.memoStats;
+    assert.ok(lookups < 6000 + 2000, `${lookups} lookups`);
+    assert.ok(found > 5000, `${found} found`);
+  });
+});

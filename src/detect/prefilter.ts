@@ -263,7 +263,10 @@ interface FieldIndex {
    * hash of a sample of the value instead of a scan per needle, or for exact needles a lower-casing
    * and a hash of every character. Bounded (see MEMO_CHARS).
    */
-  readonly memo: ValueMemo<Seen> | undefined;
+  memo: ValueMemo<Seen> | undefined;
+  /** Memo lookups and misses on this field: a field whose values rarely repeat loses its memo. */
+  lookups: number;
+  misses: number;
   /**
    * The last value looked up, and what was found: the memo's cheapest path, as consecutive events
    * often share a value (the same process, the same key). A different value mostly differs in
@@ -324,6 +327,9 @@ function sortSmall(xs: number[]): void {
 const LONG_VALUE = 512;
 /** ...when the field has at most this many needles (their regex is built on first use). */
 const PRETESTED = 64;
+
+/** Misses after which a field keeps its memo only while at least half its lookups hit. */
+const MEMO_TRIAL = 1024;
 
 /** Values longer than this are scanned, not remembered. */
 const MEMO_LONGEST = 2048;
@@ -426,6 +432,8 @@ export class Prefilter {
         longestExact: [...f.exact.keys()].reduce((m, n) => Math.max(m, n.length), 0),
         plain: !field.includes("."),
         memo: memo && !anyValue ? new ValueMemo() : undefined,
+        lookups: 0,
+        misses: 0,
         lastValue: undefined,
         lastSeen: NOTHING,
       });
@@ -567,6 +575,7 @@ export class Prefilter {
       return keyword && this.hasKeyword(raw);
     }
     this.memoLookups++;
+    f.lookups++;
     let seen: Seen | undefined;
     if (raw === f.lastValue) seen = f.lastSeen;
     else seen = memo.get(raw);
@@ -577,8 +586,15 @@ export class Prefilter {
       const kw = this.hasKeyword(raw);
       seen =
         found.length === 0 ? (kw ? NOTHING_KEYWORD : NOTHING) : { slots: [...new Set(found)], keyword: kw };
-      if (this.memoChars + raw.length > MEMO_CHARS) this.forget();
-      this.memoChars += memo.set(raw, seen);
+      if (++f.misses >= MEMO_TRIAL && f.misses * 2 > f.lookups) {
+        // values that mostly do not repeat (logon IDs, GUIDs): remembering them only costs, and
+        // would empty the other fields' memos sooner
+        this.memoChars -= memo.chars;
+        f.memo = undefined;
+      } else {
+        if (this.memoChars + raw.length > MEMO_CHARS) this.forget();
+        this.memoChars += memo.set(raw, seen);
+      }
     } else this.memoHits++;
     f.lastValue = raw;
     f.lastSeen = seen;
