@@ -3,7 +3,7 @@
 
 import type { LogSource, MappedEvent } from "../core/index.js";
 import { copyFields } from "./mappings/fields.js";
-import { type Clauses, necessaryClauses, Prefilter } from "./prefilter.js";
+import { type Clauses, likelyPredicates, necessaryClauses, Prefilter } from "./prefilter.js";
 import type { DetectionRule, FilterRule, RuleLogSource } from "./sigma/ast.js";
 import { compileCondition, EventView, type Matcher } from "./sigma/compile.js";
 import { evalCondition } from "./sigma/interpret.js";
@@ -85,20 +85,25 @@ export class DetectionEngine {
     const interpreted = options.evaluator === "interpreted";
     // The interpreter stays a plain reference: no prefilter, so differential tests check the prefilter too.
     this.usePrefilter = !interpreted;
-    const matcherOf = (r: {
-      condition: DetectionRule["condition"];
-      identifiers: DetectionRule["identifiers"];
-    }): Matcher =>
+    const matcherOf = (
+      r: { condition: DetectionRule["condition"]; identifiers: DetectionRule["identifiers"] },
+      necessary: Clauses = [],
+    ): Matcher =>
       interpreted
         ? (ev) => evalCondition(r.condition, r.identifiers, ev.fields)
-        : compileCondition(r.condition, r.identifiers);
+        : compileCondition(r.condition, r.identifiers, likelyPredicates(necessary));
     const filterMatchers = new Map(collection.filters.map((f) => [f.id, matcherOf(f)] as const));
-    this.active = collection.detections.map((rule) => ({
-      rule,
-      matches: matcherOf(rule),
-      filters: collection.filters.filter((f) => filterApplies(f, rule)).map((f) => filterMatchers.get(f.id)!),
-      necessary: interpreted ? [] : necessaryClauses(rule.condition, rule.identifiers),
-    }));
+    this.active = collection.detections.map((rule) => {
+      const necessary = interpreted ? [] : necessaryClauses(rule.condition, rule.identifiers);
+      return {
+        rule,
+        matches: matcherOf(rule, necessary),
+        filters: collection.filters
+          .filter((f) => filterApplies(f, rule))
+          .map((f) => filterMatchers.get(f.id)!),
+        necessary,
+      };
+    });
   }
 
   private route(rules: readonly ActiveRule[]): Route {

@@ -18,6 +18,8 @@ export interface Atom {
   readonly field: string;
   readonly needle: string;
   readonly exact: boolean;
+  /** The predicate it was derived from (see likelyPredicates). */
+  readonly source?: FieldPredicate;
 }
 
 /** Alternatives: the rule can only match if at least one atom holds. `undefined`: nothing derivable. */
@@ -114,6 +116,21 @@ export function regexLiteral(source: string, flags: string): string | undefined 
 }
 
 function predicateAtoms(p: FieldPredicate): Necessary {
+  return atomsOf(p)?.map((a) => ({ ...a, source: p }));
+}
+
+/**
+ * The predicates behind a rule's prefilter conditions. A rule is evaluated only for events where
+ * those conditions hold, so these predicates mostly hold too: the matcher tests them last, and
+ * the predicates that can still fail first.
+ */
+export function likelyPredicates(clauses: Clauses): ReadonlySet<FieldPredicate> {
+  const out = new Set<FieldPredicate>();
+  for (const c of clauses) for (const a of c) if (a.source !== undefined) out.add(a.source);
+  return out;
+}
+
+function atomsOf(p: FieldPredicate): Necessary {
   if (p.kind !== "values" || p.negate || p.tests.length === 0) return undefined;
   if (p.field === null) {
     // keywords are contained in some value: their longest text is a necessary substring there

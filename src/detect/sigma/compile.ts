@@ -326,8 +326,13 @@ function cost(p: FieldPredicate): number {
   );
 }
 
-export function compileIdentifier(id: SearchIdentifier): Matcher {
-  const groups = id.groups.map((g) => [...g].sort((a, b) => cost(a) - cost(b)).map(compilePredicate));
+/**
+ * An identifier's matcher. `likely`: predicates that probably hold for the events it will see (the
+ * prefilter's, see likelyPredicates); an AND group tests them last. AND is order-free.
+ */
+export function compileIdentifier(id: SearchIdentifier, likely?: ReadonlySet<FieldPredicate>): Matcher {
+  const rank = (p: FieldPredicate) => (likely?.has(p) ? 1000 : 0) + cost(p);
+  const groups = id.groups.map((g) => [...g].sort((a, b) => rank(a) - rank(b)).map(compilePredicate));
   if (groups.length === 1) {
     const g = groups[0]!;
     if (g.length === 1) return g[0]!;
@@ -339,9 +344,15 @@ export function compileIdentifier(id: SearchIdentifier): Matcher {
   return (ev) => groups.some((g) => g.every((m) => m(ev)));
 }
 
+/**
+ * A condition's matcher. With `likely` (see compileIdentifier), the items of an AND that rest on
+ * such predicates are tested after the others: for a rule the prefilter lets through, the other
+ * items are the ones that can fail.
+ */
 export function compileCondition(
   expr: ConditionExpr,
   identifiers: ReadonlyMap<string, SearchIdentifier>,
+  likely?: ReadonlySet<FieldPredicate>,
 ): Matcher {
   const cache = new Map<string, Matcher>();
   const ref = (name: string): Matcher => {
@@ -349,10 +360,15 @@ export function compileCondition(
     if (!m) {
       const id = identifiers.get(name);
       if (!id) throw new Error(`bug: condition refers to unknown identifier ${name}`);
-      m = compileIdentifier(id);
+      m = compileIdentifier(id, likely);
       cache.set(name, m);
     }
     return m;
+  };
+  const restsOnLikely = (e: ConditionExpr): boolean => {
+    if (likely === undefined || likely.size === 0) return false;
+    const names = e.kind === "ref" ? [e.name] : e.kind === "of" ? e.names : [];
+    return names.some((n) => identifiers.get(n)?.groups.some((g) => g.some((p) => likely.has(p))) ?? false);
   };
   const walk = (e: ConditionExpr): Matcher => {
     switch (e.kind) {
@@ -363,7 +379,8 @@ export function compileCondition(
         return (ev) => !m(ev);
       }
       case "and": {
-        const ms = e.items.map(walk);
+        const ordered = [...e.items.filter((i) => !restsOnLikely(i)), ...e.items.filter(restsOnLikely)];
+        const ms = ordered.map(walk);
         return (ev) => {
           for (const m of ms) if (!m(ev)) return false;
           return true;
