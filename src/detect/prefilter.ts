@@ -6,6 +6,7 @@
 import { type FieldAliases, internName, type JsonObject, type JsonValue } from "../core/index.js";
 import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTest } from "./sigma/ast.js";
 import { escapeRegExp } from "./sigma/pattern.js";
+import { countAt } from "./sigma/regex.js";
 import { getField } from "./sigma/values.js";
 import { SubstringSet } from "./substrings.js";
 import { ValueMemo } from "./value-memo.js";
@@ -95,11 +96,11 @@ export function regexLiteral(source: string, flags: string): string | undefined 
     }
     // a quantifier: `+` keeps the item (once at least), the others may drop it; all end the run
     const q = src[i];
-    const counted = q === "{" ? /^\{\d+(,\d*)?\}/.exec(src.slice(i)) : null;
-    const quantified = q === "?" || q === "*" || q === "+" || counted !== null;
+    const counted = q === "{" ? countAt(src, i) : undefined;
+    const quantified = q === "?" || q === "*" || q === "+" || counted !== undefined;
     const optional = quantified && q !== "+";
     if (quantified) {
-      i += counted ? counted[0].length : 1;
+      i += counted ? counted.text.length : 1;
       if (src[i] === "?" || src[i] === "+") i++; // lazy or possessive
     }
     const ascii = literal !== undefined && literal.charCodeAt(0) < 128;

@@ -32,6 +32,21 @@ function escapeLength(src: string, i: number): number {
   return 2;
 }
 
+const COUNT = /\{(\d+)(?:,(\d*))?\}/y;
+
+/**
+ * The counted quantifier (`{2}`, `{1,5}`, `{3,}`) at `i` of a regex source, with its bounds, or
+ * undefined where the brace is a literal one.
+ */
+export function countAt(src: string, i: number): { text: string; min: number; max: number } | undefined {
+  COUNT.lastIndex = i;
+  const m = COUNT.exec(src);
+  if (m === null) return undefined;
+  const min = Number(m[1]);
+  const max = m[2] === undefined ? min : m[2] === "" ? Number.POSITIVE_INFINITY : Number(m[2]);
+  return { text: m[0], min, max };
+}
+
 /** Rewrites a regex so that it matches case-insensitively without the `i` flag. */
 export function caseFold(src: string): string {
   let out = "";
@@ -81,8 +96,7 @@ export function caseFold(src: string): string {
       out += src.slice(i, j);
       i = j;
     } else if (c === "{") {
-      const m = /^\{\d+(,\d*)?\}/.exec(src.slice(i));
-      const n = m ? m[0].length : 1;
+      const n = countAt(src, i)?.text.length ?? 1;
       out += src.slice(i, i + n);
       i += n;
     } else {
@@ -123,18 +137,16 @@ export function relaxCounts(src: string): string {
       i++;
       out += src.slice(start, i);
     } else if (c === "{") {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i));
-      if (m === null) {
+      const count = countAt(src, i);
+      if (count === undefined) {
         out += c;
         i++;
         continue;
       }
-      const min = Number(m[1]);
-      const max = m[2] === undefined ? min : m[3] === "" ? Number.POSITIVE_INFINITY : Number(m[3]);
-      const open = max === Number.POSITIVE_INFINITY;
-      const refused = open ? min > LINEAR_MAX_OPEN : max > LINEAR_MAX_COUNT;
-      out += refused ? `{${Math.min(min, LINEAR_MAX_OPEN)},}` : m[0];
-      i += m[0].length;
+      const { text, min, max } = count;
+      const refused = max === Number.POSITIVE_INFINITY ? min > LINEAR_MAX_OPEN : max > LINEAR_MAX_COUNT;
+      out += refused ? `{${Math.min(min, LINEAR_MAX_OPEN)},}` : text;
+      i += text.length;
     } else {
       out += c;
       i++;
