@@ -282,7 +282,10 @@ interface FieldIndex {
    * and a hash of every character. Bounded (see MEMO_CHARS).
    */
   memo: ValueMemo<Seen> | undefined;
-  /** Memo lookups and misses on this field: a field whose values rarely repeat loses its memo. */
+  /**
+   * Memo lookups and misses on this field (every lookup is one or the other): a field whose values
+   * rarely repeat loses its memo, and memoStats sums them.
+   */
   lookups: number;
   misses: number;
   /**
@@ -391,8 +394,6 @@ export class Prefilter {
   private scalarKeywords = false;
   /** Characters held by all memos of this prefilter. */
   private memoChars = 0;
-  private memoLookups = 0;
-  private memoHits = 0;
 
   /**
    * Rule lists below hold slots, rule * 2 + clause; `always` holds rules. `memo: false` scans
@@ -564,7 +565,13 @@ export class Prefilter {
 
   /** How often a field value was found in a memo: [lookups, hits]. */
   get memoStats(): readonly [number, number] {
-    return [this.memoLookups, this.memoHits];
+    let lookups = 0;
+    let misses = 0;
+    for (const f of this.fields) {
+      lookups += f.lookups;
+      misses += f.misses;
+    }
+    return [lookups, lookups - misses];
   }
 
   /**
@@ -592,7 +599,6 @@ export class Prefilter {
       this.add(slots, out);
       return keyword && this.hasKeyword(raw);
     }
-    this.memoLookups++;
     f.lookups++;
     let seen: Seen | undefined;
     if (raw === f.lastValue) seen = f.lastSeen;
@@ -613,7 +619,7 @@ export class Prefilter {
         if (this.memoChars + raw.length > MEMO_CHARS) this.forget();
         this.memoChars += memo.set(raw, seen);
       }
-    } else this.memoHits++;
+    }
     f.lastValue = raw;
     f.lastSeen = seen;
     if (seen.slots.length > 0) this.add(seen.slots, out);
