@@ -60,11 +60,12 @@ function filterApplies(filter: FilterRule, rule: DetectionRule): boolean {
 /** What match returns when nothing matches: shared, as most events match nothing. */
 const NO_HITS: readonly DetectionRule[] = Object.freeze([]);
 
-function check(a: ActiveRule, ev: EventView, hits: DetectionRule[]): void {
-  if (!a.matches(ev)) return;
+/** Does a rule match, its filters applied? */
+function check(a: ActiveRule, ev: EventView): boolean {
+  if (!a.matches(ev)) return false;
   // as pySigma does, a filter's condition is AND-ed to the rule's: `condition: not selection` excludes
-  for (const f of a.filters) if (!f(ev)) return;
-  hits.push(a.rule);
+  for (const f of a.filters) if (!f(ev)) return false;
+  return true;
 }
 
 export class DetectionEngine {
@@ -159,17 +160,29 @@ export class DetectionEngine {
   match(event: MappedEvent): readonly DetectionRule[] {
     const route = this.candidates(event.logsource);
     if (route.rules.length === 0) return NO_HITS;
-    const hits: DetectionRule[] = [];
+    // most events match nothing: the list is made at the first hit
+    let hits: DetectionRule[] | undefined;
     if (route.prefilter) {
       const candidates = route.prefilter.candidates(event.fields, event.aliases);
       if (candidates.length === 0) return NO_HITS;
       const ev = new EventView(event.fields, event.aliases);
-      for (let i = 0; i < candidates.length; i++) check(route.rules[candidates[i]!]!, ev, hits);
+      for (let i = 0; i < candidates.length; i++) {
+        const a = route.rules[candidates[i]!]!;
+        if (check(a, ev)) {
+          hits ??= [];
+          hits.push(a.rule);
+        }
+      }
     } else {
       // the reference interpreter reads plain fields: aliases written into a copy
       const ev = new EventView(event.aliases ? copyFields(event) : event.fields);
-      for (const a of route.rules) check(a, ev, hits);
+      for (const a of route.rules) {
+        if (check(a, ev)) {
+          hits ??= [];
+          hits.push(a.rule);
+        }
+      }
     }
-    return hits;
+    return hits ?? NO_HITS;
   }
 }

@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import type { JsonObject, LogSource } from "../core/index.js";
 import { DetectionEngine } from "./engine.js";
-import { factors, inScalarText, keywordScan, regexLiteral } from "./prefilter.js";
+import { factors, inScalarText, keywordScan, NameFilter, regexLiteral } from "./prefilter.js";
 import { loadYaml, matchIds } from "./sigma/test-support.js";
 import { SubstringSet } from "./substrings.js";
 
@@ -42,6 +42,39 @@ describe("case folding assumptions", () => {
       const c = String.fromCodePoint(code);
       if (c.toLowerCase().length > c.length) assert.equal(code, 0x130, `U+${code.toString(16)}`);
     }
+  });
+});
+
+describe("NameFilter", () => {
+  const name = fc.oneof(
+    fc.string({ maxLength: 70 }),
+    fc.constantFrom(
+      "",
+      "Image",
+      "CallTrace",
+      "\u0000any",
+      "a".repeat(31),
+      "b".repeat(32),
+      "c".repeat(63),
+      "d".repeat(64),
+    ),
+  );
+  test("never rules out one of its names, and rules out only keys that are none of them", () =>
+    fc.assert(
+      fc.property(fc.array(name, { maxLength: 12 }), fc.array(name, { maxLength: 20 }), (names, keys) => {
+        const filter = new NameFilter(names);
+        for (const n of names) assert.equal(filter.mayHold(n), true, JSON.stringify(n));
+        for (const k of keys) if (!filter.mayHold(k)) assert.equal(names.includes(k), false);
+      }),
+      { numRuns: 3000 },
+    ));
+  test("rules out keys of other lengths or first characters", () => {
+    const filter = new NameFilter(["Image", "CallTrace"]);
+    assert.equal(filter.mayHold("Channel"), false); // length 7
+    assert.equal(filter.mayHold("Hostname!"), false); // length 9, 'H' is not 'C' or 'I' mod 32
+    assert.equal(filter.mayHold("Inage"), true); // may hold: the Map decides
+    assert.equal(new NameFilter([]).mayHold(""), false);
+    assert.equal(new NameFilter([""]).mayHold(""), true);
   });
 });
 

@@ -51,10 +51,14 @@ export function sampledHash(s: string): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Open addressing over parallel arrays: no allocation per lookup, and none per insert once grown. */
+/**
+ * Open addressing over one array of [key, value] pairs: no allocation per lookup, none per insert
+ * once grown, and a probe reads one cache line for both (values are read on hits only, but a memo
+ * read after other events have run finds its table cold; two arrays cost two misses).
+ */
 export class ValueMemo<V> {
-  private keys: (string | undefined)[];
-  private values: (V | undefined)[];
+  /** Slot i at 2i (the key) and 2i + 1 (its value). */
+  private entries: (string | V | undefined)[];
   private mask: number;
   private size = 0;
   /** Characters held by the keys. */
@@ -65,8 +69,7 @@ export class ValueMemo<V> {
   constructor(capacity = 256) {
     let c = 16;
     while (c < capacity) c <<= 1;
-    this.keys = new Array<string | undefined>(c).fill(undefined);
-    this.values = new Array<V | undefined>(c).fill(undefined);
+    this.entries = new Array<string | V | undefined>(2 * c).fill(undefined);
     this.mask = c - 1;
   }
 
@@ -75,68 +78,71 @@ export class ValueMemo<V> {
     return this.heldChars;
   }
 
+  /** Slots in the table. */
+  private get capacity(): number {
+    return this.mask + 1;
+  }
+
   get(text: string): V | undefined {
-    const keys = this.keys;
+    const entries = this.entries;
     const mask = this.mask;
     const h = sampledHash(text);
     for (let i = 0; i < PROBES; i++) {
-      const k = keys[(h + i) & mask];
+      const at = ((h + i) & mask) << 1;
+      const k = entries[at];
       if (k === undefined) return undefined;
-      if (k === text) return this.values[(h + i) & mask];
+      if (k === text) return entries[at + 1] as V;
     }
     return undefined;
   }
 
   /** Remembers a value (not already held) and what it maps to; returns the change in characters held. */
   set(text: string, value: V): number {
-    if (this.size * 4 >= this.keys.length && this.keys.length < MAX_CAPACITY) this.grow();
+    if (this.size * 4 >= this.capacity && this.capacity < MAX_CAPACITY) this.grow();
     const before = this.heldChars;
     this.place(text, value);
     return this.heldChars - before;
   }
 
   clear(): void {
-    this.keys.fill(undefined);
-    this.values.fill(undefined);
+    this.entries.fill(undefined);
     this.size = 0;
     this.heldChars = 0;
   }
 
   private place(text: string, value: V): void {
-    const keys = this.keys;
+    const entries = this.entries;
     const mask = this.mask;
     const h = sampledHash(text);
     let at = -1;
     for (let i = 0; i < PROBES; i++) {
-      if (keys[(h + i) & mask] === undefined) {
-        at = (h + i) & mask;
+      if (entries[((h + i) & mask) << 1] === undefined) {
+        at = ((h + i) & mask) << 1;
         break;
       }
     }
     if (at < 0) {
       // all probed slots are taken: one of them gives way, in turn
-      at = (h + (this.victim++ % PROBES)) & mask;
-      this.heldChars -= keys[at]!.length;
+      at = ((h + (this.victim++ % PROBES)) & mask) << 1;
+      this.heldChars -= (entries[at] as string).length;
       this.size--;
     }
-    keys[at] = text;
-    this.values[at] = value;
+    entries[at] = text;
+    entries[at + 1] = value;
     this.size++;
     this.heldChars += text.length;
   }
 
   private grow(): void {
-    const keys = this.keys;
-    const values = this.values;
-    const c = keys.length * 2;
-    this.keys = new Array<string | undefined>(c).fill(undefined);
-    this.values = new Array<V | undefined>(c).fill(undefined);
+    const old = this.entries;
+    const c = this.capacity * 2;
+    this.entries = new Array<string | V | undefined>(2 * c).fill(undefined);
     this.mask = c - 1;
     this.size = 0;
     this.heldChars = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
-      if (k !== undefined) this.place(k, values[i]!);
+    for (let i = 0; i < old.length; i += 2) {
+      const k = old[i];
+      if (k !== undefined) this.place(k as string, old[i + 1] as V);
     }
   }
 }

@@ -270,6 +270,7 @@ function compilePredicate(p: FieldPredicate): Matcher {
   const field = p.field === null ? null : internName(p.field);
   const anyLowered = tests.some((t) => t.lowered);
   const anyRawText = tests.some((t) => !t.lowered);
+  const longest = all ? Number.POSITIVE_INFINITY : longestEqual(p.tests);
   if (field === null) {
     // keywords: each test must hold on some value of the event (contains semantics)
     const kw = p.tests.map((t) =>
@@ -307,6 +308,9 @@ function compilePredicate(p: FieldPredicate): Matcher {
           ? t.run(undefined, raw, ev)
           : elems.some((e) => t.run(t.lowered ? e.text?.toLowerCase() : e.text, e.raw, ev));
       r = all ? tests.every(hit) : tests.some(hit);
+    } else if (typeof raw === "string" && raw.length > longest) {
+      // no test can hold: each is an equality with a text shorter than the value, even lower-cased
+      r = false;
     } else {
       const lower = anyLowered ? ev.lower(field) : undefined;
       const text = anyRawText ? scalarText(raw) : undefined;
@@ -314,6 +318,25 @@ function compilePredicate(p: FieldPredicate): Matcher {
     }
     return negate ? !r : r;
   };
+}
+
+/**
+ * When every test of an OR list is an equality with a text (`Description: ['-', '']`), the length of
+ * the longest such text; otherwise infinity. A string longer than that equals none of them, also
+ * lower-cased, as toLowerCase never shortens a string (it only lengthens U+0130): the matcher then
+ * answers without reading the value lower-cased.
+ */
+export function longestEqual(tests: readonly ValueTest[]): number {
+  let longest = 0;
+  for (const t of tests) {
+    if (t.kind !== "pattern" || t.pattern.parts.some((part) => part.kind !== "text"))
+      return Number.POSITIVE_INFINITY;
+    const text = t.pattern.parts.map((part) => (part as { text: string }).text).join("");
+    // the test compares with the text lower-cased (unless cased), which may be longer than written
+    const compared = t.cased ? text : text.toLowerCase();
+    longest = Math.max(longest, compared.length);
+  }
+  return longest;
 }
 
 /** A rough cost so cheap predicates run first inside an AND group (AND is order-free). */

@@ -3,6 +3,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { longestEqual } from "./compile.js";
 import { encodeBase64Offset, encodeUtf16 } from "./encoding.js";
 import { golden, loadYaml, ruleYaml } from "./test-support.js";
 
@@ -588,4 +589,49 @@ describe("modifier validation", () => {
     );
     assert.equal(r.report.failed, 5);
   });
+});
+
+describe("equality lists (the matcher skips values longer than every text)", () => {
+  test("longestEqual: the longest compared text, or infinity when a test is not a plain equality", () => {
+    const tests = (yaml: string) => {
+      const r = loadYaml(ruleYaml(yaml));
+      const rule = r.detections[0]!;
+      const p = rule.identifiers.get("sel")!.groups[0]![0]!;
+      assert.equal(p.kind, "values");
+      return p.kind === "values" ? p.tests : [];
+    };
+    assert.equal(longestEqual(tests("sel:\n  Description: ['-', '']\ncondition: sel")), 1);
+    assert.equal(longestEqual(tests("sel:\n  Description: ''\ncondition: sel")), 0);
+    assert.equal(longestEqual(tests("sel:\n  X|cased: ABC\ncondition: sel")), 3);
+    // U+0130 is one character written, two lower-cased: the compared text is what counts
+    assert.equal(longestEqual(tests("sel:\n  X: '\u0130'\ncondition: sel")), 2);
+    assert.equal(longestEqual(tests("sel:\n  X: ['a', 'b*']\ncondition: sel")), Number.POSITIVE_INFINITY);
+    assert.equal(longestEqual(tests("sel:\n  X|contains: a\ncondition: sel")), Number.POSITIVE_INFINITY);
+    assert.equal(longestEqual(tests("sel:\n  X|re: a\ncondition: sel")), Number.POSITIVE_INFINITY);
+    assert.equal(longestEqual(tests("sel:\n  X: null\ncondition: sel")), Number.POSITIVE_INFINITY);
+    assert.equal(longestEqual(tests("sel:\n  X: 4688\ncondition: sel")), 4);
+  });
+  test("values longer than every text never match; equal ones still do", () =>
+    golden("sel:\n  Description: ['-', '']\ncondition: sel", [
+      [{ Description: "-" }, true],
+      [{ Description: "" }, true],
+      [{ Description: "--" }, false],
+      [{ Description: "Microsoft Windows" }, false],
+      [{ Description: 5 }, false],
+      [{ Description: ["x", "-"] }, true],
+      [{}, false],
+    ]));
+  test("a value that lower-cases longer still matches (U+0130 becomes i + U+0307)", () =>
+    golden("sel:\n  X: 'i\u0307'\ncondition: sel", [
+      [{ X: "\u0130" }, true],
+      [{ X: "I\u0307" }, true],
+      [{ X: "i\u0307x" }, false],
+    ]));
+  test("negated and cased equality lists keep their meaning", () =>
+    golden("sel:\n  X|cased: ['Ab', 'C']\nneg:\n  Y|neq: 'z'\ncondition: sel and neg", [
+      [{ X: "Ab", Y: "long value" }, true],
+      [{ X: "ab", Y: "q" }, false],
+      [{ X: "Abc", Y: "q" }, false],
+      [{ X: "C", Y: "Z" }, false],
+    ]));
 });
