@@ -537,14 +537,12 @@ export class Prefilter {
       // memo also holds whether its value has a keyword, so only the other values are searched,
       // with one native case-insensitive alternation each. On a hit, every keyword rule becomes a
       // candidate (few rules have keywords, and their own matcher decides).
-      const byName = this.byName;
-      const names = this.names;
       const test = keyword.anyValue!;
       const min = keyword.shortest;
       let hit = false;
       for (const k in fields) {
         const v = fields[k];
-        const f = names.mayHold(k) ? byName.get(k) : undefined;
+        const f = this.indexed(k);
         if (f !== undefined) {
           if (this.field(f, v, out, !hit)) hit = true;
         } else if (!hit && v !== null && v !== undefined) {
@@ -558,10 +556,8 @@ export class Prefilter {
       if (hit) for (const rules of keyword.containsRules) this.add(rules, out);
     } else if (this.byKey) {
       // many indexed fields (Security events): walk the event's keys, fewer than the fields
-      const byName = this.byName;
-      const names = this.names;
       for (const k in fields) {
-        const f = names.mayHold(k) ? byName.get(k) : undefined;
+        const f = this.indexed(k);
         if (f !== undefined) this.field(f, fields[k], out, false);
       }
     } else {
@@ -581,6 +577,11 @@ export class Prefilter {
     }
     if (out.length > 1) sortSmall(out);
     return out;
+  }
+
+  /** The indexed field of an event's key, if any: most keys are ruled out before the Map lookup. */
+  private indexed(key: string): FieldIndex | undefined {
+    return this.names.mayHold(key) ? this.byName.get(key) : undefined;
   }
 
   /** The indexed fields among a pipeline's aliases, with their getters (one pipeline at a time). */
