@@ -59,6 +59,17 @@ describe("non-linear regexes are refused at load", () => {
 });
 
 describe("case folding for the linear engine", () => {
+  test("malformed hex and unicode escapes end the scan instead of hanging it", () => {
+    // `\u{` with no `}` once gave a negative escape length: caseFold and relaxCounts looped forever
+    assert.equal(caseFold("a\\u{b"), "[aA][uU]{[bB]");
+    assert.equal(relaxCounts("a\\u{b"), "a\\u{b");
+    assert.equal(caseFold("\\x4"), "[xX]4");
+    assert.equal(caseFold("\\c1"), "\\c1");
+    assert.equal(caseFold("\\cJ"), "\\cJ");
+    const r = compileRuleRegex("a\\u{b", "i");
+    assert.ok("test" in r);
+    assert.equal(r.test("xAU{Bx"), true);
+  });
   test("caseFold rewrites letters, classes and ranges but not escapes or quantifiers", () => {
     assert.equal(caseFold("ab"), "[aA][bB]");
     assert.equal(caseFold("[a-c]"), "[a-cA-C]");
@@ -74,6 +85,10 @@ describe("case folding for the linear engine", () => {
       ],
       ["[^a-c]x", ["Ax", "dX", "DX", "-x"]],
       ["\\bword\\b", ["a WORD b", "awordb"]],
+      // escapes that are not what they look like without the `u` flag: identity escapes of letters
+      ["a\\u{b", ["au{b", "AU{B", "a{b"]],
+      ["\\u{2}x", ["uux", "UuX", "ux"]],
+      ["\\xZ\\u12[\\p]", ["xzu12p", "XZU12P", "xzu12q", "xz12p"]],
     ];
     for (const [src, inputs] of cases) {
       const ours = compileRuleRegex(src, "i");

@@ -23,12 +23,24 @@ const swapCase = (c: string): string | undefined => {
 const isAsciiLower = (c: string) => c >= "a" && c <= "z";
 const isAsciiUpper = (c: string) => c >= "A" && c <= "Z";
 
-/** Copies an escape sequence starting at `i` (a backslash); returns the new index after it. */
+const HEX2 = /[0-9a-fA-F]{2}/y;
+const HEX4 = /[0-9a-fA-F]{4}/y;
+const hexAt = (re: RegExp, src: string, i: number): boolean => {
+  re.lastIndex = i;
+  return re.test(src);
+};
+
+/**
+ * The length of the escape sequence at `i` (a backslash), as a rule regex reads it: without the
+ * `u` flag, which rules never get. `\xHH`, `\uHHHH` and `\c` with a letter are one escape; any
+ * other `\x`, `\u` (also `\u{...}`, a `u` then a count) or `\c` escapes only its letter. Always at
+ * least 2, so the scanners below always move on.
+ */
 function escapeLength(src: string, i: number): number {
   const c = src[i + 1];
-  if (c === "x") return 4;
-  if (c === "u") return src[i + 2] === "{" ? src.indexOf("}", i) - i + 1 : 6;
-  if (c === "c") return 3;
+  if (c === "x") return hexAt(HEX2, src, i + 2) ? 4 : 2;
+  if (c === "u") return hexAt(HEX4, src, i + 2) ? 6 : 2;
+  if (c === "c") return /[a-zA-Z]/.test(src[i + 2] ?? "") ? 3 : 2;
   return 2;
 }
 
@@ -47,6 +59,18 @@ export function countAt(src: string, i: number): { text: string; min: number; ma
   return { text: m[0], min, max };
 }
 
+/**
+ * The letter a two-character escape stands for when it is an identity escape (`\u` not followed by
+ * four hex digits, `\p`, `\e`: the letter itself, without the `u` flag), else undefined: class
+ * escapes (`\d`), control ones (`\n`), `\b`, `\k` (a backreference where there are named groups;
+ * left case-sensitive elsewhere) and `\c` keep their meaning and are copied.
+ */
+function identityLetter(src: string, i: number, n: number): string | undefined {
+  const c = src[i + 1];
+  if (n !== 2 || c === undefined || !/[a-zA-Z]/.test(c) || "bBdDsSwWfnrtvkc".includes(c)) return undefined;
+  return c;
+}
+
 /** Rewrites a regex so that it matches case-insensitively without the `i` flag. */
 export function caseFold(src: string): string {
   let out = "";
@@ -55,7 +79,8 @@ export function caseFold(src: string): string {
     const c = src[i]!;
     if (c === "\\") {
       const n = escapeLength(src, i);
-      out += src.slice(i, i + n);
+      const letter = identityLetter(src, i, n);
+      out += letter === undefined ? src.slice(i, i + n) : `[${letter}${swapCase(letter)}]`;
       i += n;
     } else if (c === "[") {
       const start = i;
@@ -69,6 +94,8 @@ export function caseFold(src: string): string {
         if (ch === "\\") {
           const n = escapeLength(src, i);
           body += src.slice(i, i + n);
+          const letter = identityLetter(src, i, n);
+          if (letter !== undefined) extra += swapCase(letter);
           i += n;
           continue;
         }
