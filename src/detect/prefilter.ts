@@ -6,7 +6,7 @@
 import { type FieldAliases, internName, type JsonObject, type JsonValue } from "../core/index.js";
 import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTest } from "./sigma/ast.js";
 import { escapeRegExp } from "./sigma/pattern.js";
-import { countAt } from "./sigma/regex.js";
+import { classEnd, countAt } from "./sigma/regex.js";
 import { getField } from "./sigma/values.js";
 import { SubstringSet } from "./substrings.js";
 import { ValueMemo } from "./value-memo.js";
@@ -69,12 +69,7 @@ export function regexLiteral(source: string, flags: string): string | undefined 
       if (ESCAPED_LITERAL.test(e)) literal = e;
       i += 2;
     } else if (c === "[") {
-      // skip the class: `]` right after `[` or `[^` is a member
-      i++;
-      if (src[i] === "^") i++;
-      if (src[i] === "]") i++;
-      while (i < src.length && src[i] !== "]") i += src[i] === "\\" ? 2 : 1;
-      i++;
+      i = classEnd(src, i);
     } else if (c === "(") {
       let depth = 0;
       while (i < src.length) {

@@ -135,6 +135,19 @@ export function caseFold(src: string): string {
   return out;
 }
 
+/**
+ * The index after the character class that starts at `i` (a `[`), or the source's length when it
+ * is not closed. A `]` right after `[` or `[^` is taken as a member, as PCRE reads it: a scanner
+ * that only copies or skips the class then covers at least the class JavaScript reads there.
+ */
+export function classEnd(src: string, i: number): number {
+  let j = i + 1;
+  if (src[j] === "^") j++;
+  if (src[j] === "]") j++;
+  while (j < src.length && src[j] !== "]") j += src[j] === "\\" ? escapeLength(src, j) : 1;
+  return Math.min(j + 1, src.length);
+}
+
 /** The largest counts V8's linear engine accepts (Node 20): `{m,n}` up to n = 16, `{m,}` up to m = 15. */
 const LINEAR_MAX_COUNT = 16;
 const LINEAR_MAX_OPEN = 15;
@@ -155,13 +168,9 @@ export function relaxCounts(src: string): string {
       out += src.slice(i, i + n);
       i += n;
     } else if (c === "[") {
-      // a class, copied as it is: `]` right after `[` or `[^` is a member
+      // a class, copied as it is
       const start = i;
-      i++;
-      if (src[i] === "^") i++;
-      if (src[i] === "]") i++;
-      while (i < src.length && src[i] !== "]") i += src[i] === "\\" ? escapeLength(src, i) : 1;
-      i++;
+      i = classEnd(src, i);
       out += src.slice(start, i);
     } else if (c === "{") {
       const count = countAt(src, i);
