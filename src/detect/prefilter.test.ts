@@ -134,6 +134,17 @@ describe("keywordScan", () => {
     );
     assert.deepEqual(factors(["misc::a", "kerberos::b", "gentilkiwi.com", "eo.oe.kiwi"]), ["::", "kiwi"]);
   });
+  test("factors: pieces that start with a rare character are preferred (V8 skips to those)", () => {
+    // "esx admins" starts with the commonest letter: V8 would stop at nearly every character
+    assert.deepEqual(factors(["misc::a", "kerberos::b", "gentilkiwi.com", "eo.oe.kiwi", "esx admins"]), [
+      "::",
+      "kiwi",
+      "x admins",
+    ]);
+    assert.deepEqual(factors(["\\perfc.dat"]), ["perfc.da"]);
+    // covering more needles still comes first
+    assert.deepEqual(factors(["tasks", "stask"]), ["task"]);
+  });
   test("finds needles V8 mis-compiles into a case-insensitive alternation", () => {
     assert.equal(keywordScan(["\u017f", "s", "st"])("s"), true);
     assert.equal(keywordScan(["\u212a", "k", "kk"])("k"), true);

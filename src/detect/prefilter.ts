@@ -755,10 +755,20 @@ export function keywordScan(needles: readonly string[]): (text: string) => boole
 const punctuation = (c: string) => !/[a-z0-9\s]/.test(c);
 
 /**
+ * The characters most frequent in log text: the commonest letters, digits, blanks and the path
+ * separators. V8 searches an alternation by skipping to where one of its pieces' first characters
+ * occurs, so a piece that starts with one of these makes it stop almost everywhere: adding
+ * "esx admins" to "::|kiwi|mimi" made a Security event's Message cost 590 ns instead of 400, and
+ * "x admins" (which every text with the needle also holds) 410.
+ */
+const COMMON_START = new Set("etaoinsrhldcu0123456789 \t\r\n\\/.-_");
+
+/**
  * A few substrings such that every needle contains one: a needle in the text implies one of them
  * there, and V8 runs a short alternation of distinctive pieces ("::", "kiwi") several times faster
- * than the needles themselves. Greedy cover: most needles first, then pieces of punctuation (rare
- * in text), then length. Pieces of letters are at least 4 long, so they do not hit everywhere.
+ * than the needles themselves. Greedy cover: most needles first, then pieces that start with a
+ * rare character (COMMON_START), then pieces of punctuation (rare in text), then length. Pieces of
+ * letters are at least 4 long, so they do not hit everywhere.
  */
 export function factors(needles: readonly string[]): string[] {
   const uncovered = new Set(needles);
@@ -778,7 +788,11 @@ export function factors(needles: readonly string[]): string[] {
     let best = "";
     let score = -1;
     for (const [piece, c] of count) {
-      const s = c * 100 + ([...piece].some(punctuation) ? 50 : 0) + Math.min(piece.length, 49);
+      const s =
+        c * 100 +
+        (COMMON_START.has(piece[0]!) ? 0 : 60) +
+        ([...piece].some(punctuation) ? 50 : 0) +
+        Math.min(piece.length, 49);
       if (s > score) {
         best = piece;
         score = s;
