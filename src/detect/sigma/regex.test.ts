@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { caseFold, compileRuleRegex, relaxCounts } from "./regex.js";
+import { caseFold, compileRuleRegex, minMatchLength, relaxCounts } from "./regex.js";
 import { loadYaml, matches, ruleYaml } from "./test-support.js";
 
 const LONG = 50_000;
@@ -142,5 +142,72 @@ describe("relaxed counts: a native pre-test before the RE2 port", () => {
     }
     assert.equal(re.test(` ${"a".repeat(64)} ${"b".repeat(16)}`), true);
     assert.equal(re.test(` ${"a".repeat(63)} ${"b".repeat(16)}`), false);
+  });
+});
+
+describe("minMatchLength: texts shorter than every match skip the RE2 port", () => {
+  test("golden values", () => {
+    const cases: [string, number][] = [
+      [".{1000,}", 1000],
+      ["a|bc", 1],
+      ["(?:ab)+c?", 2],
+      ["\\bx\\b", 1],
+      ["^a{3,5}?(?=b)$", 3],
+      ["(?<n>ab){2}|xyz", 3],
+      ["[[:alpha:]]{5}", 0],
+      ["\\p{L}{5}", 0],
+      ["\\x{41}{5}", 0],
+      // RE2 reads a literal ".*" (2), JavaScript "Q", any run, "E": \Q and \E count as nothing
+      ["\\Q.*\\E", 0],
+      ["\\Qab\\E", 2],
+      ["a{2", 3],
+      ["(a", 0],
+    ];
+    for (const [src, n] of cases) assert.equal(minMatchLength(src), n, src);
+  });
+
+  test("no match is shorter (property)", () => {
+    const atom = fc.constantFrom(
+      "a",
+      "b",
+      "[ab]",
+      "[^a]",
+      ".",
+      "\\d",
+      "\\b",
+      "^",
+      "$",
+      "(?:ab|a)",
+      "(b|)",
+      "(?=a)",
+    );
+    const quantifier = fc.constantFrom("", "?", "*", "+", "{2}", "{1,3}", "{2,}", "{0,2}?", "{");
+    const pattern = fc
+      .array(fc.tuple(atom, quantifier), { minLength: 1, maxLength: 5 })
+      .chain((ps) => fc.tuple(fc.constant(ps.map(([a, q]) => a + q).join("")), fc.boolean()))
+      .map(([p, alt]) => (alt ? `${p}|a{2}` : p));
+    const text = fc.array(fc.constantFrom("a", "b", "1", " "), { maxLength: 30 }).map((cs) => cs.join(""));
+    fc.assert(
+      fc.property(pattern, text, (p, t) => {
+        let re: RegExp;
+        try {
+          re = new RegExp(p, "g");
+        } catch {
+          return;
+        }
+        const min = minMatchLength(p);
+        for (const m of t.matchAll(re)) assert.ok(m[0].length >= min, `${p} matched "${m[0]}" (min ${min})`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("a rule regex that needs more characters than a text has answers without RE2", () => {
+    const re = compileRuleRegex(".{1000,}", "");
+    assert.ok("test" in re);
+    assert.equal(re.engine, "re2");
+    assert.equal(re.test("x".repeat(999)), false);
+    assert.equal(re.test("x".repeat(1000)), true);
+    assert.equal(re.test(`${"x".repeat(999)}\n${"x".repeat(999)}`), false);
   });
 });

@@ -191,6 +191,69 @@ export function relaxCounts(src: string): string {
   return out;
 }
 
+/**
+ * A lower bound on the length of every match of a regex, in characters: a text shorter than that
+ * cannot match. Counts each atom once per required repetition, alternations by their shortest
+ * branch, and assertions, backreferences and RE2's `\Q` `\E` as nothing. 0 where the source has
+ * syntax that RE2 and JavaScript read differently (`\p{L}`, `[[:alpha:]]`, `\x{41}`).
+ */
+export function minMatchLength(src: string): number {
+  if (/\\[pPxu]\{|\\[pP]|\[:/.test(src)) return 0;
+  let i = 0;
+  let unclosed = false;
+  const alternation = (): number => {
+    let shortest = sequence();
+    while (src[i] === "|") {
+      i++;
+      shortest = Math.min(shortest, sequence());
+    }
+    return shortest;
+  };
+  const sequence = (): number => {
+    let total = 0;
+    while (i < src.length && src[i] !== "|" && src[i] !== ")") {
+      const c = src[i]!;
+      let item = 1;
+      if (c === "\\") {
+        if (/[bBkQEAzZG0-9]/.test(src[i + 1] ?? "")) item = 0;
+        i += escapeLength(src, i);
+      } else if (c === "[") i = classEnd(src, i);
+      else if (c === "(") {
+        const assertion = /^\(\?(?:[=!]|<[=!])/.test(src.slice(i, i + 4));
+        i++;
+        if (src[i] === "?") {
+          // (?: (?= (?! (?<= (?<! (?<name>: the group's own syntax
+          i++;
+          if (src[i] === "<" && src[i + 1] !== "=" && src[i + 1] !== "!") i = src.indexOf(">", i) + 1;
+          else i += src[i] === "<" ? 2 : 1;
+        }
+        const inner = alternation();
+        if (src[i] !== ")") unclosed = true;
+        i++;
+        item = assertion ? 0 : inner;
+      } else {
+        if ("^$".includes(c)) item = 0;
+        i++;
+      }
+      const q = src[i];
+      const count = q === "{" ? countAt(src, i) : undefined;
+      if (count !== undefined) {
+        item *= count.min;
+        i += count.text.length;
+      } else if (q === "?" || q === "*" || q === "+") {
+        if (q !== "+") item = 0;
+        i++;
+      }
+      // a lazy quantifier
+      if ((count !== undefined || q === "?" || q === "*" || q === "+") && src[i] === "?") i++;
+      total += item;
+    }
+    return total;
+  };
+  const n = alternation();
+  return i >= src.length && !unclosed ? n : 0;
+}
+
 /** A compiled rule regex: `test` searches (like RegExp#test) in time linear in the input. */
 export interface RuleRegex {
   readonly test: (input: string) => boolean;
@@ -247,10 +310,12 @@ export function compileRuleRegex(source: string, sigmaFlags: string): RuleRegex 
       pre = undefined;
     }
     const quick = pre;
+    // `.{1000,}`: most texts are too short to match, which costs a length comparison to find out
+    const shortest = minMatchLength(folded);
     return {
       test: quick
-        ? (input) => quick.test(input) && re2.matcher(input).find()
-        : (input) => re2.matcher(input).find(),
+        ? (input) => input.length >= shortest && quick.test(input) && re2.matcher(input).find()
+        : (input) => input.length >= shortest && re2.matcher(input).find(),
       engine: "re2",
     };
   } catch (e) {
