@@ -3,9 +3,10 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import fc from "fast-check";
 import { parsePattern } from "./pattern.js";
 import { golden } from "./test-support.js";
-import { getField, parseIp } from "./values.js";
+import { getField, inNetwork, parseCidr, parseIp } from "./values.js";
 
 // YAML single-quoted strings keep backslashes as written, so the rule text below is what Sigma sees.
 
@@ -246,11 +247,39 @@ describe("arrays and nested objects", () => {
       [{ constructor: "x" }, true],
     ]));
   test("parseIp", () => {
-    assert.equal(parseIp("1.2.3.4")?.value, 0x01020304n);
-    assert.equal(parseIp("::1")?.value, 1n);
+    assert.deepEqual(parseIp("1.2.3.4"), { words: [0x01020304], v4: true });
+    assert.deepEqual(parseIp("255.255.255.255"), { words: [0xffffffff], v4: true });
+    assert.deepEqual(parseIp("::1"), { words: [0, 0, 0, 1], v4: false });
     assert.equal(parseIp("1:2:3:4:5:6:7:8:9"), undefined);
     assert.equal(parseIp("1::2::3"), undefined);
-    assert.equal(parseIp("::ffff:1.2.3.4")?.value, 0xffff01020304n);
+    assert.equal(parseIp("1.2.3.256"), undefined);
+    assert.deepEqual(parseIp("::ffff:1.2.3.4"), { words: [0, 0, 0xffff, 0x01020304], v4: false });
+    assert.deepEqual(parseIp("fe80::1:2%eth0"), { words: [0xfe800000, 0, 0, 0x00010002], v4: false });
+  });
+  test("inNetwork agrees with 128-bit arithmetic (property)", () => {
+    const big = (words: readonly number[]) => words.reduce((v, w) => (v << 32n) | BigInt(w), 0n);
+    const v4 = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map(([a, b]) => {
+      return `${a}.${b}.${(a * 7) % 256}.${b >> 1}`;
+    });
+    const v6 = fc
+      .array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 })
+      .map((g) => g.map((x) => x.toString(16)).join(":"));
+    const address = fc.oneof(v4, v6, fc.constantFrom("10.0.0.1", "::1", "fe80::1", "0.0.0.0", "ffff::"));
+    fc.assert(
+      fc.property(address, address, fc.integer({ min: 0, max: 128 }), (a, b, bits) => {
+        const ip = parseIp(a)!;
+        const width = ip.words.length * 32;
+        const net = parseCidr(`${b}/${Math.min(bits, width)}`);
+        const other = parseIp(b)!;
+        if (net === undefined) return;
+        const n = BigInt(Math.min(bits, width));
+        const all = (1n << BigInt(width)) - 1n;
+        const mask = (all << (BigInt(width) - n)) & all;
+        const expected = ip.v4 === other.v4 && (big(ip.words) & mask) === (big(other.words) & mask);
+        assert.equal(inNetwork(net, a), expected, `${a} in ${b}/${bits}`);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
