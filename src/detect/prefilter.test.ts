@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import type { JsonObject, LogSource } from "../core/index.js";
 import { DetectionEngine } from "./engine.js";
-import { factors, inScalarText, keywordScan, NameFilter, regexLiteral } from "./prefilter.js";
+import { factors, inScalarText, keywordScan, NameFilter, NumberIndex, regexLiteral } from "./prefilter.js";
 import { loadYaml, matchIds } from "./sigma/test-support.js";
 import { SubstringSet } from "./substrings.js";
 
@@ -42,6 +42,32 @@ describe("case folding assumptions", () => {
       const c = String.fromCodePoint(code);
       if (c.toLowerCase().length > c.length) assert.equal(code, 0x130, `U+${code.toString(16)}`);
     }
+  });
+});
+
+describe("NumberIndex", () => {
+  test("finds what a Map finds, for small integers and any other number (property)", () => {
+    const number = fc.oneof(
+      fc.integer({ min: -5, max: 70_000 }),
+      fc.constantFrom(0, -0, 65_535, 65_536, 4688.5, 1e21, -1, Number.MAX_SAFE_INTEGER),
+      fc.double({ noNaN: true }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(number, { maxLength: 12 }),
+        fc.array(number, { maxLength: 12 }),
+        (keys, probes) => {
+          const index = new NumberIndex();
+          const map = new Map<number, number[]>();
+          keys.forEach((k, i) => {
+            index.set(k, [i]);
+            map.set(k, [i]);
+          });
+          for (const n of [...keys, ...probes]) assert.deepEqual(index.get(n), map.get(n), `${n}`);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 
