@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import type { JsonObject, LogSource } from "../core/index.js";
 import { DetectionEngine } from "./engine.js";
-import { factors, inScalarText, keywordScan, NameFilter, NumberIndex, regexLiteral } from "./prefilter.js";
+import { factors, inScalarText, keywordScan, NameTable, NumberIndex, regexLiteral } from "./prefilter.js";
 import { loadYaml, matchIds } from "./sigma/test-support.js";
 import { SubstringSet } from "./substrings.js";
 
@@ -71,7 +71,7 @@ describe("NumberIndex", () => {
   });
 });
 
-describe("NameFilter", () => {
+describe("NameTable", () => {
   const name = fc.oneof(
     fc.string({ maxLength: 70 }),
     fc.constantFrom(
@@ -79,28 +79,31 @@ describe("NameFilter", () => {
       "Image",
       "CallTrace",
       "\u0000any",
-      "a".repeat(31),
-      "b".repeat(32),
-      "c".repeat(63),
-      "d".repeat(64),
+      "ImageLoaded",
+      "Imagf",
+      "ab",
+      "ba",
+      "aab",
+      "a".repeat(64),
     ),
   );
-  test("never rules out one of its names, and rules out only keys that are none of them", () =>
+  test("finds what a Map finds (property)", () =>
     fc.assert(
-      fc.property(fc.array(name, { maxLength: 12 }), fc.array(name, { maxLength: 20 }), (names, keys) => {
-        const filter = new NameFilter(names);
-        for (const n of names) assert.equal(filter.mayHold(n), true, JSON.stringify(n));
-        for (const k of keys) if (!filter.mayHold(k)) assert.equal(names.includes(k), false);
+      fc.property(fc.array(name, { maxLength: 40 }), fc.array(name, { maxLength: 20 }), (names, keys) => {
+        const map = new Map(names.map((n, i) => [n, i] as const));
+        const table = new NameTable(map);
+        for (const k of [...names, ...keys]) assert.equal(table.get(k), map.get(k), JSON.stringify(k));
       }),
       { numRuns: 3000 },
     ));
-  test("rules out keys of other lengths or first characters", () => {
-    const filter = new NameFilter(["Image", "CallTrace"]);
-    assert.equal(filter.mayHold("Channel"), false); // length 7
-    assert.equal(filter.mayHold("Hostname!"), false); // length 9, 'H' is not 'C' or 'I' mod 32
-    assert.equal(filter.mayHold("Inage"), true); // may hold: the Map decides
-    assert.equal(new NameFilter([]).mayHold(""), false);
-    assert.equal(new NameFilter([""]).mayHold(""), true);
+  test("names that agree on length and sampled characters share a run of slots", () => {
+    // same length, first, middle and last characters: the same hash
+    const names = ["abxca", "acxda", "adxba", "aexea"];
+    const table = new NameTable(names.map((n, i) => [n, i] as const));
+    names.forEach((n, i) => assert.equal(table.get(n), i));
+    assert.equal(table.get("afxfa"), undefined);
+    assert.equal(new NameTable([]).get(""), undefined);
+    assert.equal(new NameTable([["", 1]]).get(""), 1);
   });
 });
 
