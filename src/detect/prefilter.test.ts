@@ -100,7 +100,7 @@ describe("NameTable", () => {
     // same length, first, middle and last characters: the same hash
     const names = ["abxca", "acxda", "adxba", "aexea"];
     const table = new NameTable(names.map((n, i) => [n, i] as const));
-    names.forEach((n, i) => assert.equal(table.get(n), i));
+    for (const [i, n] of names.entries()) assert.equal(table.get(n), i);
     assert.equal(table.get("afxfa"), undefined);
     assert.equal(new NameTable([]).get(""), undefined);
     assert.equal(new NameTable([["", 1]]).get(""), 1);
