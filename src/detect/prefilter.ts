@@ -296,7 +296,7 @@ interface FieldIndex {
  * The indexed fields of a route by name, for the walk over an event's keys: an open-addressing
  * table hashed on a key's length and three of its characters, each slot a name and its value side
  * by side. A Sysmon route indexes 5 to 9 of an event's 30 keys; most others find an empty slot at
- * once, and none pays a Map lookup (which was 3.8 % of the profile, behind a bit filter).
+ * once, and no key pays a Map lookup (the bit filter before the Map let 11 of the 30 through).
  */
 export class NameTable<V> {
   /** Slot i at 2i (the name) and 2i + 1 (its value). */
@@ -352,8 +352,8 @@ const NOTHING_KEYWORD: Seen = Object.freeze({ slots: Object.freeze([]), keyword:
 const SMALL_NUMBER = 1 << 16;
 
 /**
- * Slot lists by number. Every event has an EventID: a Map hashes it on each lookup (0.1 µs an
- * event in the corpus bench), an array indexed by it does not.
+ * Slot lists by number. Every event has an EventID, and an array indexed by it needs no hashing:
+ * Map lookups were 2.5 % of a detection profile before this and NameTable, 0.6 % after.
  */
 export class NumberIndex {
   private readonly small: (readonly number[] | undefined)[] = [];

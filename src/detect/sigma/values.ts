@@ -103,14 +103,15 @@ function ipv4(s: string, from: number, to: number): number {
 
 /**
  * IPv4 or IPv6 text (IPv6 with an IPv4 tail, or a zone, too; blanks around it ignored) to its
- * words, or undefined. Read character by character: a `|cidr` rule parses each new value.
+ * words, or undefined. Read character by character: a `|cidr` rule parses each new value. A "::"
+ * stands for one zero group at least, as `net.isIPv6` has it ("1:2:3:4::5:6:7:8" is refused).
  */
-export function parseIp(text: string): Ip | undefined {
-  let from = 0;
+export function parseIp(raw: string): Ip | undefined {
+  // trim() returns the string itself when there is nothing to trim
+  const text = raw.trim();
+  const from = 0;
   let to = text.length;
-  while (from < to && text.charCodeAt(from) <= 32) from++;
-  while (to > from && text.charCodeAt(to - 1) <= 32) to--;
-  if (from === to) return undefined;
+  if (to === 0) return undefined;
   const colon = text.indexOf(":", from);
   if (colon < 0 || colon >= to) {
     const v = ipv4(text, from, to);
