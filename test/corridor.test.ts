@@ -11,11 +11,25 @@ import { type Corridor, startCorridor } from "../src/demo/corridor.js";
 import { runScenario } from "../src/demo/scenario.js";
 import { ENVELOPE_HEADER, SIGNATURE_HEADER } from "../src/node/federation.js";
 import { activeDecisions } from "../src/perimeter/decisions.js";
-import { describePublicKey, loadKeyPair, newEnvelope, signEnvelope } from "../src/share/signing/index.js";
+import {
+  describePublicKey,
+  getPartner,
+  loadKeyPair,
+  newEnvelope,
+  SecretBox,
+  setOutboundToken,
+  signEnvelope,
+} from "../src/share/signing/index.js";
 import { TAXII_MEDIA_TYPE } from "../src/share/taxii/server.js";
 
 let c: Corridor;
 let dir: string;
+/** fr's secret box: its partner secrets are sealed with its node key. */
+const frBox = () => {
+  const k = loadKeyPair(join(dir, "fr"));
+  assert.ok(k.ok);
+  return SecretBox.fromNodeKey(k.value.privateKey);
+};
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "corridor-e2e-"));
   c = await startCorridor({ dir });
@@ -86,11 +100,12 @@ test("the scenario: detection at fr -> shared indicator -> de's bouncer stream -
 test("trust: unsigned, tampered, replayed, wrongly signed or misaddressed pushes are refused and audited", async () => {
   const frKey = loadKeyPair(join(dir, "fr"));
   assert.ok(frKey.ok);
-  // fr's partner token at de: what fr presents when it pushes
+  // fr's partner token at de: what fr presents when it pushes (stored sealed with fr's node key)
   const { rows } = await c.fr.node.db.query<{ outbound_token: string }>(
     "SELECT outbound_token FROM partners WHERE id = 'de'",
   );
-  const token = rows[0]!.outbound_token;
+  assert.match(rows[0]!.outbound_token, /^enc:v1:/);
+  const token = (await getPartner(c.fr.node.db, frBox(), "de"))!.outboundToken!;
   const cols = (await get(`${c.de.url}/taxii2/api/collections/`, token)) as {
     collections: { id: string; alias: string }[];
   };
@@ -164,12 +179,8 @@ test("trust: unsigned, tampered, replayed, wrongly signed or misaddressed pushes
 });
 
 test("pull repairs a missed push: what fr shared while its pushes failed reaches de, signed, exactly once", async () => {
-  const token = (
-    await c.fr.node.db.query<{ outbound_token: string }>(
-      "SELECT outbound_token FROM partners WHERE id = 'de'",
-    )
-  ).rows[0]!.outbound_token;
-  await c.fr.node.db.query("UPDATE partners SET outbound_token = $1 WHERE id = 'de'", [`${token}-broken`]);
+  const token = (await getPartner(c.fr.node.db, frBox(), "de"))!.outboundToken!;
+  await setOutboundToken(c.fr.node.db, frBox(), "de", `${token}-broken`);
   c.fr.node.federation.refresh();
   const post = async (n: typeof c.fr, path: string, body: unknown) =>
     (await (
@@ -195,6 +206,6 @@ test("pull repairs a missed push: what fr shared while its pushes failed reaches
   const after = await activeDecisions(c.de.node.db, new Date());
   assert.equal(after.filter((d) => d.value === "198.51.100.77").length, 1);
   assert.deepEqual(await c.de.node.federation.pullAll(), { fr: 0 }, "the cursor moved: nothing twice");
-  await c.fr.node.db.query("UPDATE partners SET outbound_token = $1 WHERE id = 'de'", [token]);
+  await setOutboundToken(c.fr.node.db, frBox(), "de", token);
   c.fr.node.federation.refresh();
 });

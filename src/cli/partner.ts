@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { appendAudit } from "../audit/index.js";
 import { Jurisdiction } from "../core/index.js";
 import { loadConfig } from "../node/config.js";
-import { openNodeDatabase } from "../node/storage.js";
+import { dataDirOf, openNodeDatabase } from "../node/storage.js";
 import {
   equivalentLabel,
   type PartnerPolicy,
@@ -18,8 +18,10 @@ import {
   formatFingerprint,
   issueInboundToken,
   listPartners,
+  loadKeyPair,
   parsePublicKey,
   removePartner,
+  SecretBox,
 } from "../share/signing/index.js";
 import { parse, format as pickFormat, UsageError } from "./args.js";
 import { bold, dim, green, table, yellow } from "./output.js";
@@ -47,7 +49,9 @@ A partner whose jurisdiction has no known labels gets no policy: nothing is shar
 
 add also issues the token the partner presents when calling this node (printed once, stored as its
 SHA-256; --no-inbound-token to skip) and stores the token this node presents to the partner, read
-from --outbound-token-file (stored as is: it must be sent in clear).
+from --outbound-token-file. That token and the pseudonym key must be read back, so they are stored
+sealed (AES-256-GCM, under a key derived from the node key): run 'corridor keys init' first; after
+'keys init --force' they no longer open and must be set again.
 
 remove unpins the partner and forgets its replay cache. With embedded storage the node must be stopped.`;
 
@@ -101,12 +105,20 @@ export async function partnerCommand(argv: readonly string[]): Promise<number> {
       : undefined;
     if (outboundToken === "") throw new UsageError("--outbound-token-file is empty");
 
+    // the partner's secrets (our token for it, its pseudonym key) are stored sealed with the node key
+    const pair = loadKeyPair(dataDirOf(loaded.value));
+    if (!pair.ok)
+      throw new UsageError(
+        `${pair.error.message} (the partner's token and pseudonym key are sealed with it)`,
+      );
+    const box = SecretBox.fromNodeKey(pair.value.privateKey);
     const db = await openNodeDatabase(loaded.value);
     try {
       const now = new Date();
       const r = await db.transaction(async (tx) => {
         const added = await addPartner(
           tx,
+          box,
           {
             id,
             name: values.name!,
@@ -171,7 +183,12 @@ export async function partnerCommand(argv: readonly string[]): Promise<number> {
   try {
     if (verb === "list") {
       const fmt = pickFormat(values.format, ["table", "json"] as const, tty ? "table" : "json");
-      const partners = await listPartners(db);
+      // without the node key the list still shows, the sealed secrets as unreadable
+      const pair = loadKeyPair(dataDirOf(loaded.value));
+      const partners = await listPartners(
+        db,
+        pair.ok ? SecretBox.fromNodeKey(pair.value.privateKey) : undefined,
+      );
       if (fmt === "json") {
         process.stdout.write(
           `${JSON.stringify(
@@ -188,6 +205,7 @@ export async function partnerCommand(argv: readonly string[]): Promise<number> {
               policyProblem: p.policyProblem,
               inboundToken: p.hasInboundToken,
               outboundToken: p.outboundToken !== null,
+              outboundTokenProblem: p.outboundTokenProblem,
             })),
             null,
             2,
@@ -206,7 +224,11 @@ export async function partnerCommand(argv: readonly string[]): Promise<number> {
               p.policy === null
                 ? yellow(p.policyProblem === null ? "none" : "invalid")
                 : `≤${p.policy.maxTlp}`,
-              p.enabled ? green("enabled") : dim("disabled"),
+              !p.enabled
+                ? dim("disabled")
+                : p.outboundTokenProblem === null
+                  ? green("enabled")
+                  : yellow("enabled, token unreadable"),
             ]),
           )}\n`,
         );

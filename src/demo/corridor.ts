@@ -15,6 +15,7 @@ import {
   describePublicKey,
   generateKeyPair,
   issueInboundToken,
+  SecretBox,
   saveKeyPair,
   setOutboundToken,
 } from "../share/signing/index.js";
@@ -108,6 +109,7 @@ export async function startCorridor(opts: {
     });
     const r = await addPartner(
       self.node.db,
+      SecretBox.fromNodeKey(keys[self.id].privateKey),
       {
         id: other.id,
         name: NAMES[other.id],
@@ -127,7 +129,12 @@ export async function startCorridor(opts: {
   ] as const) {
     const token = await issueInboundToken(issuer.node.db, holder.id);
     if (!token) throw new Error(`no partner ${holder.id} at ${issuer.id}`);
-    await setOutboundToken(holder.node.db, issuer.id, token);
+    await setOutboundToken(
+      holder.node.db,
+      SecretBox.fromNodeKey(keys[holder.id].privateKey),
+      issuer.id,
+      token,
+    );
   }
   await fr.node.federation.start();
   await de.node.federation.start();

@@ -21,6 +21,8 @@ import {
   type PinnedKey,
   partnerByInboundToken,
   pinnedKeys,
+  SecretBox,
+  sealPartnerSecrets,
   signEnvelope,
   verifyEnvelope,
 } from "../share/signing/index.js";
@@ -70,6 +72,8 @@ const partnerPrincipal = (p: Pick<Partner, "id" | "jurisdiction">): Principal =>
 
 export class Federation {
   private key: { privateKey: KeyObject; kid: string } | undefined;
+  /** Opens the partner secrets stored sealed (see SecretBox): set with the node key. */
+  private box: SecretBox | undefined;
   private readonly nonces: DatabaseNonceStore;
   private inboxes = new Map<string, string>();
   /** Partner tokens recently seen (a token is revoked within two seconds). */
@@ -82,7 +86,7 @@ export class Federation {
     if (!this.cache || now - this.cache.at > 2000) {
       this.cache = {
         at: now,
-        partners: await listPartners(this.o.db, { enabledOnly: true }),
+        partners: await listPartners(this.o.db, this.box, { enabledOnly: true }),
         pinned: await pinnedKeys(this.o.db),
       };
     }
@@ -110,8 +114,12 @@ export class Federation {
   /** Loads the node key and sets up the TAXII collections for every partner. */
   async start(): Promise<{ signing: boolean; partners: number }> {
     const k = loadKeyPair(this.o.dataDir);
-    if (k.ok) this.key = { privateKey: k.value.privateKey, kid: k.value.info.kid };
-    else this.o.log.warn({ problem: k.error }, "no node key: nothing will be shared (corridor keys init)");
+    if (k.ok) {
+      this.key = { privateKey: k.value.privateKey, kid: k.value.info.kid };
+      this.box = SecretBox.fromNodeKey(k.value.privateKey);
+      const sealed = await sealPartnerSecrets(this.o.db, this.box);
+      if (sealed > 0) this.o.log.info({ partners: sealed }, "partner secrets stored in clear are now sealed");
+    } else this.o.log.warn({ problem: k.error }, "no node key: nothing will be shared (corridor keys init)");
     this.cache = undefined;
     const partners = await this.partners();
     const now = this.o.now();
@@ -149,7 +157,7 @@ export class Federation {
   async authenticatePartner(secret: string): Promise<Principal | null> {
     const hit = this.tokens.get(secret);
     const fresh = hit !== undefined && Date.now() - hit.at < 2000;
-    const p = fresh ? hit.partner : await partnerByInboundToken(this.o.db, secret);
+    const p = fresh ? hit.partner : await partnerByInboundToken(this.o.db, this.box, secret);
     if (p && !fresh) this.tokens.set(secret, { at: Date.now(), partner: p });
     if (this.tokens.size > 1000) this.tokens.clear();
     return p?.enabled ? partnerPrincipal(p) : null;
@@ -245,7 +253,11 @@ export class Federation {
   private async push(p: Partner, objects: readonly Record<string, unknown>[]): Promise<void> {
     if (!this.key) throw new Error("no node key: run 'corridor keys init'");
     if (!p.outboundToken)
-      throw new Error(`no token to call ${p.id} (corridor partner add --outbound-token-file)`);
+      throw new Error(
+        p.outboundTokenProblem !== null
+          ? `the token to call ${p.id} cannot be read: ${p.outboundTokenProblem}`
+          : `no token to call ${p.id} (corridor partner add --outbound-token-file)`,
+      );
     const client = new TaxiiClient({ baseUrl: p.baseUrl, token: p.outboundToken, timeoutMs: 5000 });
     let inbox = this.inboxes.get(p.id);
     if (!inbox) {

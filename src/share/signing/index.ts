@@ -44,7 +44,9 @@ export {
   partnerByInboundToken,
   pinnedKeys,
   removePartner,
+  sealPartnerSecrets,
   setOutboundToken,
   setPartnerEnabled,
   setPartnerPolicy,
 } from "./partners-repo.js";
+export { isSealed, readSecret, SecretBox, secretContext } from "./secret-box.js";

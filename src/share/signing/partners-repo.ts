@@ -8,6 +8,7 @@ import { jsonParam, sqlState, textParam, UNIQUE_VIOLATION } from "../../store/va
 import { type PartnerPolicy, PartnerPolicySchema } from "../policy/partner-policy.js";
 import type { PinnedKey } from "./jws.js";
 import { describePublicKey } from "./keys.js";
+import { isSealed, readSecret, type SecretBox, secretContext } from "./secret-box.js";
 
 export const PARTNER_TOKEN_PREFIX = "crp_";
 const PARTNER_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -39,7 +40,9 @@ export interface Partner {
   /** null: none set, or the stored one is invalid (then `policyProblem` says why): share nothing. */
   readonly policy: PartnerPolicy | null;
   readonly policyProblem: string | null;
+  /** null: none set, or the stored one cannot be opened (then `outboundTokenProblem` says why). */
   readonly outboundToken: string | null;
+  readonly outboundTokenProblem: string | null;
   readonly hasInboundToken: boolean;
   readonly enabled: boolean;
 }
@@ -61,8 +64,41 @@ type PartnerRow = {
 
 const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
-function toPartner(r: PartnerRow): Partner {
-  const policy = r.policy === null ? undefined : PartnerPolicySchema.safeParse(r.policy);
+const hasKey = (policy: unknown): policy is { pseudonymKey: string } =>
+  typeof policy === "object" &&
+  policy !== null &&
+  typeof (policy as { pseudonymKey?: unknown }).pseudonymKey === "string";
+
+/** The stored policy with its pseudonym key opened, or why it cannot be. */
+function openPolicy(
+  box: SecretBox | undefined,
+  id: string,
+  stored: unknown,
+): { policy: unknown; problem?: string } {
+  if (!hasKey(stored)) return { policy: stored };
+  const key = readSecret(box, stored.pseudonymKey, secretContext(id, "pseudonym_key"));
+  return key.text === null
+    ? { policy: null, problem: `pseudonym key: ${key.problem}` }
+    : { policy: { ...stored, pseudonymKey: key.text } };
+}
+
+/** A policy as stored: its pseudonym key sealed. */
+function sealPolicy(
+  box: SecretBox,
+  id: string,
+  policy: PartnerPolicy | null | undefined,
+): PartnerPolicy | null {
+  if (policy === null || policy === undefined) return null;
+  return { ...policy, pseudonymKey: box.seal(policy.pseudonymKey, secretContext(id, "pseudonym_key")) };
+}
+
+function toPartner(r: PartnerRow, box: SecretBox | undefined): Partner {
+  const opened = openPolicy(box, r.id, r.policy);
+  const policy = opened.policy === null ? undefined : PartnerPolicySchema.safeParse(opened.policy);
+  const token =
+    r.outbound_token === null
+      ? undefined
+      : readSecret(box, r.outbound_token, secretContext(r.id, "outbound_token"));
   return {
     id: r.id,
     name: r.name,
@@ -75,8 +111,10 @@ function toPartner(r: PartnerRow): Partner {
     addedAt: r.added_at,
     policy: policy?.success ? policy.data : null,
     policyProblem:
-      policy === undefined || policy.success ? null : policy.error.issues.map((i) => i.message).join("; "),
-    outboundToken: r.outbound_token,
+      opened.problem ??
+      (policy === undefined || policy.success ? null : policy.error.issues.map((i) => i.message).join("; ")),
+    outboundToken: token?.text ?? null,
+    outboundTokenProblem: token?.problem ? `outbound token: ${token.problem}` : null,
     hasInboundToken: r.inbound_token_hash !== null,
     enabled: r.enabled,
   };
@@ -99,8 +137,16 @@ function checkPolicy(
   return undefined;
 }
 
-/** Pins a partner's key. Fails with partner.exists when the id is taken (remove it first). */
-export async function addPartner(sql: Sql, p: NewPartner, now: Date): Promise<Result<Partner, Problem>> {
+/**
+ * Pins a partner's key. Fails with partner.exists when the id is taken (remove it first). Its
+ * outbound token and pseudonym key are stored sealed by `box` (the node's, see SecretBox).
+ */
+export async function addPartner(
+  sql: Sql,
+  box: SecretBox,
+  p: NewPartner,
+  now: Date,
+): Promise<Result<Partner, Problem>> {
   if (!PARTNER_ID.test(p.id))
     return err({ code: "partner.invalid", message: "a partner id is lower-case letters, digits and dashes" });
   if (!/^[A-Z]{2}$/.test(p.jurisdiction))
@@ -127,12 +173,12 @@ export async function addPartner(sql: Sql, p: NewPartner, now: Date): Promise<Re
         info.kid,
         info.fingerprint,
         now.toISOString(),
-        jsonParam(p.policy ?? null),
-        p.outboundToken ?? null,
+        jsonParam(sealPolicy(box, p.id, p.policy)),
+        p.outboundToken ? box.seal(p.outboundToken, secretContext(p.id, "outbound_token")) : null,
         p.enabled ?? true,
       ],
     );
-    return ok(toPartner(rows[0]!));
+    return ok(toPartner(rows[0]!, box));
   } catch (e) {
     if (sqlState(e) === UNIQUE_VIOLATION)
       return err({
@@ -143,19 +189,25 @@ export async function addPartner(sql: Sql, p: NewPartner, now: Date): Promise<Re
   }
 }
 
-export async function getPartner(sql: Sql, id: string): Promise<Partner | undefined> {
+/** A partner; without `box` (no node key loaded), its sealed secrets read as null with a problem. */
+export async function getPartner(
+  sql: Sql,
+  box: SecretBox | undefined,
+  id: string,
+): Promise<Partner | undefined> {
   const { rows } = await sql.query<PartnerRow>("SELECT * FROM partners WHERE id = $1", [id]);
-  return rows[0] === undefined ? undefined : toPartner(rows[0]);
+  return rows[0] === undefined ? undefined : toPartner(rows[0], box);
 }
 
 export async function listPartners(
   sql: Sql,
+  box: SecretBox | undefined,
   opts: { readonly enabledOnly?: boolean } = {},
 ): Promise<Partner[]> {
   const { rows } = await sql.query<PartnerRow>(
     `SELECT * FROM partners ${opts.enabledOnly === true ? "WHERE enabled" : ""} ORDER BY id`,
   );
-  return rows.map(toPartner);
+  return rows.map((r) => toPartner(r, box));
 }
 
 /** Unpins a partner; its replay-cache entries go with it. False when there was none. */
@@ -181,20 +233,61 @@ export async function setPartnerEnabled(sql: Sql, id: string, enabled: boolean):
 
 export async function setPartnerPolicy(
   sql: Sql,
+  box: SecretBox,
   id: string,
   policy: PartnerPolicy | null,
 ): Promise<Result<true, Problem>> {
-  const current = await getPartner(sql, id);
+  const current = await getPartner(sql, box, id);
   if (current === undefined) return err({ code: "partner.not-found", message: `no partner ${id}` });
   const problem = checkPolicy(id, current.jurisdiction, policy);
   if (problem !== undefined) return err(problem);
-  await sql.query("UPDATE partners SET policy = $2::jsonb WHERE id = $1", [id, jsonParam(policy)]);
+  await sql.query("UPDATE partners SET policy = $2::jsonb WHERE id = $1", [
+    id,
+    jsonParam(sealPolicy(box, id, policy)),
+  ]);
   return ok(true);
 }
 
-export async function setOutboundToken(sql: Sql, id: string, token: string | null): Promise<boolean> {
-  const r = await sql.query("UPDATE partners SET outbound_token = $2 WHERE id = $1", [id, token]);
+export async function setOutboundToken(
+  sql: Sql,
+  box: SecretBox,
+  id: string,
+  token: string | null,
+): Promise<boolean> {
+  const sealed = token === null ? null : box.seal(token, secretContext(id, "outbound_token"));
+  const r = await sql.query("UPDATE partners SET outbound_token = $2 WHERE id = $1", [id, sealed]);
   return r.rowCount > 0;
+}
+
+/**
+ * Seals the partner secrets stored in clear (by a release before sealing): run when the node key
+ * is loaded. Returns how many partners it changed.
+ */
+export async function sealPartnerSecrets(sql: Sql, box: SecretBox): Promise<number> {
+  const { rows } = await sql.query<Pick<PartnerRow, "id" | "outbound_token" | "policy">>(
+    "SELECT id, outbound_token, policy FROM partners ORDER BY id",
+  );
+  let changed = 0;
+  for (const r of rows) {
+    const token = r.outbound_token !== null && !isSealed(r.outbound_token) ? r.outbound_token : undefined;
+    const policy = hasKey(r.policy) && !isSealed(r.policy.pseudonymKey) ? r.policy : undefined;
+    if (token === undefined && policy === undefined) continue;
+    if (token !== undefined)
+      await sql.query("UPDATE partners SET outbound_token = $2 WHERE id = $1", [
+        r.id,
+        box.seal(token, secretContext(r.id, "outbound_token")),
+      ]);
+    if (policy !== undefined)
+      await sql.query("UPDATE partners SET policy = $2::jsonb WHERE id = $1", [
+        r.id,
+        jsonParam({
+          ...policy,
+          pseudonymKey: box.seal(policy.pseudonymKey, secretContext(r.id, "pseudonym_key")),
+        }),
+      ]);
+    changed++;
+  }
+  return changed;
 }
 
 /** A new token for the partner to call us with, replacing any previous one; shown once, stored hashed. */
@@ -208,11 +301,15 @@ export async function issueInboundToken(sql: Sql, id: string): Promise<string | 
 }
 
 /** The enabled partner presenting this token, if any. */
-export async function partnerByInboundToken(sql: Sql, token: string): Promise<Partner | undefined> {
+export async function partnerByInboundToken(
+  sql: Sql,
+  box: SecretBox | undefined,
+  token: string,
+): Promise<Partner | undefined> {
   if (!TOKEN.test(token)) return undefined;
   const { rows } = await sql.query<PartnerRow>(
     "SELECT * FROM partners WHERE inbound_token_hash = $1 AND enabled",
     [hashToken(token)],
   );
-  return rows[0] === undefined ? undefined : toPartner(rows[0]);
+  return rows[0] === undefined ? undefined : toPartner(rows[0], box);
 }

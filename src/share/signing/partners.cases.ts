@@ -15,10 +15,12 @@ import {
   partnerByInboundToken,
   pinnedKeys,
   removePartner,
+  sealPartnerSecrets,
   setOutboundToken,
   setPartnerEnabled,
   setPartnerPolicy,
 } from "./partners-repo.js";
+import { SecretBox } from "./secret-box.js";
 
 const NOW = new Date("2026-11-20T08:00:00.000Z");
 const policy = (over: Partial<PartnerPolicy> = {}): PartnerPolicy =>
@@ -44,10 +46,13 @@ export function partnersCases(open: () => Promise<Database>): void {
 
   const de = generateKeyPair();
   const deInfo = describePublicKey(de.publicKey);
+  /** This node's box: its own key, not the partner's. */
+  const box = SecretBox.fromNodeKey(generateKeyPair().privateKey);
 
   it("adds, reads, lists and removes partners, keeping the key and policy intact", async () => {
     const added = await addPartner(
       db,
+      box,
       {
         id: "de",
         name: "BSI-like CDC",
@@ -61,7 +66,7 @@ export function partnersCases(open: () => Promise<Database>): void {
     assert.ok(added.ok, JSON.stringify(added));
     assert.equal(added.value.fingerprint, deInfo.fingerprint);
     assert.equal(added.value.kid, deInfo.kid);
-    const got = await getPartner(db, "de");
+    const got = await getPartner(db, box, "de");
     assert.ok(got);
     assert.equal(got.name, "BSI-like CDC");
     assert.equal(got.baseUrl, "http://127.0.0.1:8442");
@@ -77,6 +82,7 @@ export function partnersCases(open: () => Promise<Database>): void {
       (
         await addPartner(
           db,
+          box,
           {
             id: "it",
             name: "IT",
@@ -89,18 +95,18 @@ export function partnersCases(open: () => Promise<Database>): void {
       ).ok,
     );
     assert.deepEqual(
-      (await listPartners(db)).map((p) => p.id),
+      (await listPartners(db, box)).map((p) => p.id),
       ["de", "it"],
     );
-    assert.equal((await getPartner(db, "it"))?.policy, null);
+    assert.equal((await getPartner(db, box, "it"))?.policy, null);
     assert.equal(await removePartner(db, "it"), true);
     assert.equal(await removePartner(db, "it"), false);
-    assert.equal(await getPartner(db, "it"), undefined);
+    assert.equal(await getPartner(db, box, "it"), undefined);
   });
 
   it("refuses a second pin for the same id, bad input and a policy for someone else", async () => {
-    const code = async (p: Parameters<typeof addPartner>[1]) => {
-      const r = await addPartner(db, p, NOW);
+    const code = async (p: Parameters<typeof addPartner>[2]) => {
+      const r = await addPartner(db, box, p, NOW);
       return r.ok ? "ok" : r.error.code;
     };
     const base = {
@@ -154,31 +160,87 @@ export function partnersCases(open: () => Promise<Database>): void {
   it("issues inbound tokens stored hashed, and keeps the outbound token", async () => {
     const token = await issueInboundToken(db, "de");
     assert.match(token ?? "", /^crp_[A-Za-z0-9_-]{43}$/);
-    assert.equal((await partnerByInboundToken(db, token!))?.id, "de");
+    assert.equal((await partnerByInboundToken(db, box, token!))?.id, "de");
     const wrong = `${token!.slice(0, -1)}${token!.endsWith("A") ? "B" : "A"}`;
-    assert.equal(await partnerByInboundToken(db, wrong), undefined);
+    assert.equal(await partnerByInboundToken(db, box, wrong), undefined);
     const { rows } = await db.query<{ inbound_token_hash: string }>(
       "SELECT inbound_token_hash FROM partners WHERE id = 'de'",
     );
     assert.notEqual(rows[0]?.inbound_token_hash, token);
     await setPartnerEnabled(db, "de", false);
-    assert.equal(await partnerByInboundToken(db, token!), undefined);
+    assert.equal(await partnerByInboundToken(db, box, token!), undefined);
     await setPartnerEnabled(db, "de", true);
     assert.equal(await issueInboundToken(db, "nobody"), undefined);
-    assert.equal(await setOutboundToken(db, "de", "crp_theirs"), true);
-    assert.equal((await getPartner(db, "de"))?.outboundToken, "crp_theirs");
+    assert.equal(await setOutboundToken(db, box, "de", "crp_theirs"), true);
+    assert.equal((await getPartner(db, box, "de"))?.outboundToken, "crp_theirs");
   });
 
   it("updates the policy, validated, and reads a damaged stored policy as none", async () => {
-    const r = await setPartnerPolicy(db, "de", policy({ maxTlp: "green" }));
+    const r = await setPartnerPolicy(db, box, "de", policy({ maxTlp: "green" }));
     assert.ok(r.ok);
-    assert.equal((await getPartner(db, "de"))?.policy?.maxTlp, "green");
-    const bad = await setPartnerPolicy(db, "de", policy({ partner: "it" }));
+    assert.equal((await getPartner(db, box, "de"))?.policy?.maxTlp, "green");
+    const bad = await setPartnerPolicy(db, box, "de", policy({ partner: "it" }));
     assert.equal(bad.ok ? "ok" : bad.error.code, "partner.policy-mismatch");
     await db.query(`UPDATE partners SET policy = '{"maxTlp":"red"}'::jsonb WHERE id = 'de'`);
-    const damaged = await getPartner(db, "de");
+    const damaged = await getPartner(db, box, "de");
     assert.equal(damaged?.policy, null);
     assert.ok((damaged?.policyProblem ?? "").length > 0);
+  });
+
+  it("keeps the outbound token and the pseudonym key sealed at rest, bound to their partner", async () => {
+    assert.ok((await setPartnerPolicy(db, box, "de", policy())).ok);
+    assert.equal(await setOutboundToken(db, box, "de", "crp_theirs"), true);
+    const raw = async (id: string) =>
+      (
+        await db.query<{ token: string | null; key: string | null }>(
+          "SELECT outbound_token AS token, policy->>'pseudonymKey' AS key FROM partners WHERE id = $1",
+          [id],
+        )
+      ).rows[0];
+    const stored = await raw("de");
+    assert.match(stored?.token ?? "", /^enc:v1:/);
+    assert.match(stored?.key ?? "", /^enc:v1:/);
+    assert.ok(!stored?.token?.includes("crp_theirs"));
+    assert.notEqual(stored?.key, policy().pseudonymKey);
+    const mine = await getPartner(db, box, "de");
+    assert.equal(mine?.outboundToken, "crp_theirs");
+    assert.equal(mine?.policy?.pseudonymKey, policy().pseudonymKey);
+    // another node key (replaced, or another node's database): nothing opens, nothing is shared
+    const other = await getPartner(db, SecretBox.fromNodeKey(generateKeyPair().privateKey), "de");
+    assert.equal(other?.outboundToken, null);
+    assert.match(other?.outboundTokenProblem ?? "", /outbound token: it was not sealed with this node's key/);
+    assert.equal(other?.policy, null);
+    assert.match(other?.policyProblem ?? "", /^pseudonym key: /);
+    const keyless = await getPartner(db, undefined, "de");
+    assert.equal(keyless?.outboundToken, null);
+    assert.match(keyless?.outboundTokenProblem ?? "", /not loaded/);
+    // a sealed value copied to another partner's row does not open there
+    const fr = {
+      id: "fr",
+      name: "FR",
+      jurisdiction: "FR",
+      baseUrl: "http://fr",
+      publicKey: generateKeyPair().publicKey,
+    };
+    assert.ok((await addPartner(db, box, fr, NOW)).ok);
+    await db.query("UPDATE partners SET outbound_token = $1 WHERE id = 'fr'", [stored?.token]);
+    assert.equal((await getPartner(db, box, "fr"))?.outboundToken, null);
+    // secrets written in clear by a release before sealing: read as they are, sealed on start
+    const clearPolicy = { ...policy(), partner: "fr", jurisdiction: "FR", maxClassification: "DR" };
+    await db.query("UPDATE partners SET outbound_token = 'crp_legacy', policy = $1::jsonb WHERE id = 'fr'", [
+      JSON.stringify(clearPolicy),
+    ]);
+    const legacy = await getPartner(db, box, "fr");
+    assert.equal(legacy?.outboundToken, "crp_legacy");
+    assert.equal(legacy?.policy?.pseudonymKey, policy().pseudonymKey);
+    assert.equal(await sealPartnerSecrets(db, box), 1);
+    assert.equal(await sealPartnerSecrets(db, box), 0);
+    assert.match((await raw("fr"))?.token ?? "", /^enc:v1:/);
+    assert.match((await raw("fr"))?.key ?? "", /^enc:v1:/);
+    const resealed = await getPartner(db, box, "fr");
+    assert.equal(resealed?.outboundToken, "crp_legacy");
+    assert.deepEqual(resealed?.policy, legacy?.policy);
+    assert.equal(await removePartner(db, "fr"), true);
   });
 
   it("the database replay cache admits a nonce once, under concurrency, and purges expired ones", async () => {
