@@ -3,7 +3,6 @@
 // node of any role started in-process on them.
 
 import { randomBytes } from "node:crypto";
-import { connect as tcpConnect } from "node:net";
 import { AckPolicy, jetstreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream";
 import { connect, nanos } from "@nats-io/transport-node";
 import pg from "pg";
@@ -11,7 +10,11 @@ import pino from "pino";
 import { eventsSubject } from "../../src/ingest/queue/jetstream.js";
 import type { NodeRole } from "../../src/node/config.js";
 import { type RunningNode, startNode } from "../../src/node/node.js";
-import { DEFAULT_TEST_DATABASE_URL } from "../../src/store/testing/backends.js";
+import {
+  DEFAULT_TEST_DATABASE_URL,
+  natsSkipReason,
+  postgresSkipReason,
+} from "../../src/store/testing/backends.js";
 import { createToken } from "../../src/store/tokens-repo.js";
 import { testConfig } from "./node.js";
 
@@ -20,33 +23,7 @@ export const DATABASE_URL = process.env.DATABASE_URL || DEFAULT_TEST_DATABASE_UR
 
 /** Why split nodes cannot run here (NATS or PostgreSQL down), or undefined when they can. */
 export async function splitSkipReason(): Promise<string | undefined> {
-  const { hostname, port } = new URL(NATS_URL);
-  const nats = await new Promise<boolean>((resolve) => {
-    const s = tcpConnect({ host: hostname, port: Number(port || 4222) });
-    s.setTimeout(3000, () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-  });
-  if (!nats) return `NATS unreachable at ${NATS_URL}: start nats-server -js or set NATS_URL`;
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3000 });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return undefined;
-  } catch (e) {
-    return `PostgreSQL unreachable at ${DATABASE_URL.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@")} (${
-      (e as Error).message
-    }): set DATABASE_URL`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  return (await natsSkipReason(NATS_URL)) ?? (await postgresSkipReason(DATABASE_URL));
 }
 
 /** One isolated split deployment: its own node id (hence subject), stream and schema. */

@@ -2,24 +2,12 @@
 // one durable consumer, redelivery of a batch whose handler failed.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { connect } from "node:net";
 import { after, before, test } from "node:test";
+import { natsSkipReason } from "../../store/testing/backends.js";
 import { JetStreamQueue } from "./jetstream.js";
 import { decodeRecord, type QueuedEvent } from "./record.js";
 
 const NATS_URL = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
-
-async function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const s = connect({ host: hostname, port: Number(port || 4222) });
-    s.once("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-  });
-}
 
 const events = (n: number, pad = 0): QueuedEvent[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -29,9 +17,9 @@ const events = (n: number, pad = 0): QueuedEvent[] =>
     event: { n: i, pad: "x".repeat(pad) },
   }));
 
-let up = false;
+let skip: string | undefined = "not checked yet";
 before(async () => {
-  up = await reachable(NATS_URL);
+  skip = await natsSkipReason(NATS_URL);
 });
 
 const stream = () => `CORRIDOR_TEST_${randomUUID().slice(0, 8)}`;
@@ -44,7 +32,7 @@ after(async () => {
 });
 
 test("two consumers share the work: every event exactly once, none lost", async (t) => {
-  if (!up) return t.skip(`NATS unreachable at ${NATS_URL}: start nats-server -js or set NATS_URL`);
+  if (skip !== undefined) return t.skip(skip);
   const name = stream();
   const q = await JetStreamQueue.open({ url: NATS_URL, stream: name, nodeId: "t1" });
   opened.push(q);
@@ -79,7 +67,7 @@ test("two consumers share the work: every event exactly once, none lost", async 
 });
 
 test("a batch whose handler fails is delivered again", async (t) => {
-  if (!up) return t.skip(`NATS unreachable at ${NATS_URL}: start nats-server -js or set NATS_URL`);
+  if (skip !== undefined) return t.skip(skip);
   const q = await JetStreamQueue.open({ url: NATS_URL, stream: stream(), nodeId: "t2" });
   opened.push(q);
   const sent = events(10);

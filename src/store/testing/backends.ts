@@ -1,6 +1,8 @@
 // Test support: the store backends a contract suite runs against, each able to open a fresh,
-// isolated, migrated database. PostgreSQL runs get their own schema, dropped on close.
+// isolated, migrated database. PostgreSQL runs get their own schema, dropped on close. Also the
+// reachability checks every test of a real server uses, so each skip says how to fix it.
 import { randomBytes } from "node:crypto";
+import { connect } from "node:net";
 import pg from "pg";
 import { type Database, openDatabase } from "../database.js";
 
@@ -21,13 +23,7 @@ export function pgliteBackend(): Backend {
 /** PostgreSQL at DATABASE_URL (or the local default); `skip` says so when it is unreachable. */
 export async function postgresBackend(): Promise<Backend> {
   const url = process.env.DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
-  const skip = await reachable(url);
-  return {
-    kind: "postgres",
-    skip:
-      skip === undefined ? undefined : `PostgreSQL unreachable at ${redact(url)} (${skip}): set DATABASE_URL`,
-    open: () => openIsolatedPostgres(url),
-  };
+  return { kind: "postgres", skip: await postgresSkipReason(url), open: () => openIsolatedPostgres(url) };
 }
 
 export async function backends(): Promise<Backend[]> {
@@ -54,7 +50,8 @@ export async function openIsolatedPostgres(
   };
 }
 
-async function reachable(url: string): Promise<string | undefined> {
+/** Why PostgreSQL at `url` cannot be used (it does not answer SELECT 1 within 3 s), or undefined. */
+export async function postgresSkipReason(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   client.on("error", () => undefined);
   try {
@@ -62,12 +59,31 @@ async function reachable(url: string): Promise<string | undefined> {
     await client.query("SELECT 1");
     return undefined;
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return `PostgreSQL unreachable at ${redactUrl(url)} (${e instanceof Error ? e.message : String(e)}): set DATABASE_URL`;
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
-function redact(url: string): string {
+/** Why NATS at `url` cannot be used (no TCP connection within 3 s), or undefined. */
+export async function natsSkipReason(url: string): Promise<string | undefined> {
+  const { hostname, port } = new URL(url);
+  const up = await new Promise<boolean>((resolve) => {
+    const s = connect({ host: hostname, port: Number(port || 4222) });
+    s.setTimeout(3000, () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+  return up ? undefined : `NATS unreachable at ${redactUrl(url)}: start nats-server -js or set NATS_URL`;
+}
+
+/** A server URL without its password. */
+export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 }
