@@ -145,14 +145,25 @@ export function storable(o: unknown): string | undefined {
 }
 
 /**
- * Planner statistics after large additions: without them (PGlite has no autovacuum) a page query
- * sorts every object added after the cursor instead of walking the index in order.
+ * Objects added to each database since its last ANALYZE (none yet: the first addition analyzes),
+ * by the handle callers pass: one count per database, not one for the process (two nodes in one
+ * process, as in the demo, would otherwise skip each other's).
  */
-let sinceAnalyze = Number.POSITIVE_INFINITY;
+const sinceAnalyze = new WeakMap<Sql, number>();
+
+/**
+ * Planner statistics after large additions: without them (PGlite has no autovacuum) a page query
+ * sorts every object added after the cursor instead of walking the index in order. The node also
+ * analyzes a PGlite database every 20 s; this covers a burst between two of those.
+ */
 async function keepStatistics(sql: Sql, inserted: number): Promise<void> {
-  sinceAnalyze += inserted;
-  if (sinceAnalyze < 10_000 || inserted === 0) return;
-  sinceAnalyze = 0;
+  if (inserted === 0) return;
+  const since = (sinceAnalyze.get(sql) ?? Number.POSITIVE_INFINITY) + inserted;
+  if (since < 10_000) {
+    sinceAnalyze.set(sql, since);
+    return;
+  }
+  sinceAnalyze.set(sql, 0);
   await sql.query("ANALYZE taxii_objects");
 }
 
