@@ -83,14 +83,18 @@ function openPolicy(
 }
 
 /** A policy as stored: its pseudonym key sealed. */
-function sealPolicy(
+function sealPolicy<P extends { pseudonymKey: string }>(
   box: SecretBox,
   id: string,
-  policy: PartnerPolicy | null | undefined,
-): PartnerPolicy | null {
+  policy: P | null | undefined,
+): P | null {
   if (policy === null || policy === undefined) return null;
   return { ...policy, pseudonymKey: box.seal(policy.pseudonymKey, secretContext(id, "pseudonym_key")) };
 }
+
+/** An outbound token as stored: sealed. */
+const sealToken = (box: SecretBox, id: string, token: string): string =>
+  box.seal(token, secretContext(id, "outbound_token"));
 
 function toPartner(r: PartnerRow, box: SecretBox | undefined): Partner {
   const opened = openPolicy(box, r.id, r.policy);
@@ -174,7 +178,7 @@ export async function addPartner(
         info.fingerprint,
         now.toISOString(),
         jsonParam(sealPolicy(box, p.id, p.policy)),
-        p.outboundToken ? box.seal(p.outboundToken, secretContext(p.id, "outbound_token")) : null,
+        p.outboundToken ? sealToken(box, p.id, p.outboundToken) : null,
         p.enabled ?? true,
       ],
     );
@@ -254,7 +258,7 @@ export async function setOutboundToken(
   id: string,
   token: string | null,
 ): Promise<boolean> {
-  const sealed = token === null ? null : box.seal(token, secretContext(id, "outbound_token"));
+  const sealed = token === null ? null : sealToken(box, id, token);
   const r = await sql.query("UPDATE partners SET outbound_token = $2 WHERE id = $1", [id, sealed]);
   return r.rowCount > 0;
 }
@@ -272,19 +276,11 @@ export async function sealPartnerSecrets(sql: Sql, box: SecretBox): Promise<numb
     const token = r.outbound_token !== null && !isSealed(r.outbound_token) ? r.outbound_token : undefined;
     const policy = hasKey(r.policy) && !isSealed(r.policy.pseudonymKey) ? r.policy : undefined;
     if (token === undefined && policy === undefined) continue;
-    if (token !== undefined)
-      await sql.query("UPDATE partners SET outbound_token = $2 WHERE id = $1", [
-        r.id,
-        box.seal(token, secretContext(r.id, "outbound_token")),
-      ]);
-    if (policy !== undefined)
-      await sql.query("UPDATE partners SET policy = $2::jsonb WHERE id = $1", [
-        r.id,
-        jsonParam({
-          ...policy,
-          pseudonymKey: box.seal(policy.pseudonymKey, secretContext(r.id, "pseudonym_key")),
-        }),
-      ]);
+    await sql.query("UPDATE partners SET outbound_token = $2, policy = $3::jsonb WHERE id = $1", [
+      r.id,
+      token === undefined ? r.outbound_token : sealToken(box, r.id, token),
+      jsonParam(policy === undefined ? r.policy : sealPolicy(box, r.id, policy)),
+    ]);
     changed++;
   }
   return changed;
