@@ -109,23 +109,21 @@ function ipv4(s: string, from: number, to: number): number {
 export function parseIp(raw: string): Ip | undefined {
   // trim() returns the string itself when there is nothing to trim
   const text = raw.trim();
-  const from = 0;
   let to = text.length;
   if (to === 0) return undefined;
-  const colon = text.indexOf(":", from);
-  if (colon < 0 || colon >= to) {
-    const v = ipv4(text, from, to);
+  if (!text.includes(":")) {
+    const v = ipv4(text, 0, to);
     return v < 0 ? undefined : { words: [v], v4: true };
   }
-  const zone = text.indexOf("%", from);
-  if (zone >= 0 && zone < to) {
+  const zone = text.indexOf("%");
+  if (zone >= 0) {
     if (zone === to - 1) return undefined;
     to = zone;
   }
   // up to 8 groups of 16 bits, before and after a "::"
   const groups: number[] = [];
   let gap = -1;
-  let i = from;
+  let i = 0;
   if (text.charCodeAt(i) === 58) {
     if (text.charCodeAt(i + 1) !== 58) return undefined;
     gap = 0;
