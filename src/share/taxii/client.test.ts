@@ -10,6 +10,7 @@ import { authenticate, createToken } from "../../store/tokens-repo.js";
 import { TaxiiClient } from "./client.js";
 import { taxiiApp } from "./server.js";
 import { createCollection } from "./store.js";
+import { indicator } from "./test-support.js";
 
 let db: Database;
 let server: ReturnType<typeof serve>;
@@ -18,17 +19,6 @@ let token = "";
 let collection = "";
 let clock = Date.parse("2026-11-22T10:00:00Z");
 let dropNext = false;
-
-const indicator = (n: number) => ({
-  type: "indicator",
-  spec_version: "2.1",
-  id: `indicator--00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
-  created: "2026-11-22T09:00:00.000Z",
-  modified: "2026-11-22T09:00:00.000Z",
-  pattern: `[ipv4-addr:value = '198.51.100.${n}']`,
-  pattern_type: "stix",
-  valid_from: "2026-11-22T09:00:00Z",
-});
 
 before(async () => {
   db = await openDatabase({});

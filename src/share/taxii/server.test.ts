@@ -8,6 +8,7 @@ import { type Database, openDatabase } from "../../store/database.js";
 import { authenticate, createToken } from "../../store/tokens-repo.js";
 import { TAXII_MEDIA_TYPE, taxiiApp } from "./server.js";
 import { createCollection } from "./store.js";
+import { indicator } from "./test-support.js";
 
 let db: Database;
 let app: Hono;
@@ -18,16 +19,6 @@ let inbox = "";
 let secret = "";
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-const indicator = (n: number, modified = "2026-11-22T09:00:00.000Z") => ({
-  type: "indicator",
-  spec_version: "2.1",
-  id: `indicator--${uuid(n)}`,
-  created: "2026-11-22T09:00:00.000Z",
-  modified,
-  pattern: `[ipv4-addr:value = '203.0.113.${n % 250}']`,
-  pattern_type: "stix",
-  valid_from: "2026-11-22T09:00:00Z",
-});
 
 function call(
   who: string | null,

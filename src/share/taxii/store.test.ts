@@ -3,18 +3,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type Database, openDatabase } from "../../store/database.js";
 import { addObjects, createCollection } from "./store.js";
+import { indicator } from "./test-support.js";
 
 const NOW = new Date("2026-11-22T09:00:00.000Z");
-const indicator = (n: number) => ({
-  type: "indicator",
-  spec_version: "2.1",
-  id: `indicator--00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
-  created: "2026-11-22T09:00:00.000Z",
-  modified: "2026-11-22T09:00:00.000Z",
-  pattern: `[ipv4-addr:value = '203.0.113.${n}']`,
-  pattern_type: "stix",
-  valid_from: "2026-11-22T09:00:00Z",
-});
 
 /** The row count the planner believes taxii_objects holds (-1: never analyzed). */
 const planned = async (db: Database) =>
