@@ -174,6 +174,22 @@ describe("keywordScan", () => {
     // covering more needles still comes first
     assert.deepEqual(factors(["tasks", "stask"]), ["task"]);
   });
+  test("no astral character lower-cases to ASCII (the quick pattern's classes cover the BMP only)", () => {
+    for (let code = 0x10000; code <= 0x10ffff; code++) {
+      const lower = String.fromCodePoint(code).toLowerCase();
+      for (const c of lower) assert.ok(c.charCodeAt(0) >= 128, `U+${code.toString(16)} lower-cases to ${c}`);
+    }
+  });
+  test("finds needles in text cased every way, and not in text that only /i would equate", () => {
+    assert.equal(keywordScan(["sekurlsa::"])("x SeKuRlSa::LogonPasswords"), true);
+    assert.equal(keywordScan(["kiwi"])("\u212aIWI"), true);
+    // U+017F LATIN SMALL LONG S: /i equates it with "s"; toLowerCase keeps it, so it is no "s"
+    assert.equal(keywordScan(["sekurlsa::"])("\u017fekurlsa::"), false);
+    // U+0130 lower-cases to "i\u0307": it ends a needle, but splits one it stands inside
+    assert.equal(keywordScan(["mimikatz"])("MIM\u0130KATZ"), false);
+    assert.equal(keywordScan(["mimikatz"])("MIM\u0130KATZ mimikatz"), true);
+    assert.equal(keywordScan(["kiwi"])("KIW\u0130"), true);
+  });
   test("finds needles V8 mis-compiles into a case-insensitive alternation", () => {
     assert.equal(keywordScan(["\u017f", "s", "st"])("s"), true);
     assert.equal(keywordScan(["\u212a", "k", "kk"])("k"), true);

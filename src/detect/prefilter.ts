@@ -787,34 +787,48 @@ export class Prefilter {
 }
 
 /**
- * The characters where a case-insensitive RegExp and toLowerCase disagree: toLowerCase turns them
- * into something (or a length) that `/i` does not equate with them (U+212A KELVIN SIGN becomes
- * "k", U+0130 becomes "i\u0307"), plus all surrogates (astral letters have cases too).
+ * For each ASCII character, the characters whose lower case holds it: itself, its capital, and
+ * two that only toLowerCase relates to ASCII (U+212A KELVIN SIGN becomes "k", U+0130 becomes
+ * "i\u0307"). Computed over the BMP; no astral character lower-cases to ASCII (a test checks it).
  */
-function caseTraps(): string {
-  const canonical = (c: string) => {
-    // what a non-unicode `/i` compares (ECMA-262 Canonicalize)
-    const u = c.toUpperCase();
-    return u.length !== 1 || (c.charCodeAt(0) >= 128 && u.charCodeAt(0) < 128) ? c : u;
-  };
-  let traps = "";
-  for (let code = 0x80; code <= 0xffff; code++) {
+function lowerSources(): readonly string[][] {
+  const sources = Array.from({ length: 128 }, (_, code) => [String.fromCharCode(code)]);
+  for (let code = 0x41; code <= 0xffff; code++) {
     if (code === 0xd800) code = 0xe000;
     const c = String.fromCharCode(code);
-    const l = c.toLowerCase();
-    if (l.length !== 1 || canonical(c) !== canonical(l)) traps += `\\u${code.toString(16).padStart(4, "0")}`;
+    const lower = c.toLowerCase();
+    if (lower === c) continue;
+    for (const l of new Set(lower)) if (l.charCodeAt(0) < 128) sources[l.charCodeAt(0)]!.push(c);
   }
-  return `[${traps}\\ud800-\\udfff]`;
+  return sources;
 }
 
-let traps: string | undefined;
+let sources: readonly string[][] | undefined;
 
 /**
- * A test "the lower-cased text contains one of these needles" that mostly runs one native
- * case-insensitive alternation on the text as it is. `/i` agrees with toLowerCase except on a few
- * characters (caseTraps), so those also make the first regex match, and the needles are then
- * sought in the lower-cased text. Needles with non-ASCII characters take that slow path always:
- * V8 (Node 20) mis-compiles some `/i` alternations of them (`/\u017f|s|st/i` misses "s").
+ * A case-sensitive pattern that matches wherever the lower-cased text holds `piece` (ASCII): each
+ * character a class of the characters whose lower case holds it ("kiwi" is [kK\u212a][iI\u0130]…).
+ * No character lower-cases to two ASCII characters, so the piece's characters come from as many
+ * consecutive characters of the text.
+ */
+function foldedPattern(piece: string): string {
+  sources ??= lowerSources();
+  const hex = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  return [...piece]
+    .map((c) => {
+      const from = sources![c.charCodeAt(0)]!;
+      return from.length === 1 ? escapeRegExp(c) : `[${from.map(hex).join("")}]`;
+    })
+    .join("");
+}
+
+/**
+ * A test "the lower-cased text contains one of these needles" that mostly runs one native regex on
+ * the text as it is: an alternation of a few pieces the needles hold (factors), each character a
+ * class of the characters that lower-case to it, so no `/i` (V8 (Node 20) mis-compiles some `/i`
+ * alternations, `/\u017f|s|st/i` misses "s", and `/i` and toLowerCase disagree on a few characters).
+ * On a hit, the needles are sought in the lower-cased text. Needles with non-ASCII characters take
+ * that path always.
  */
 export function keywordScan(needles: readonly string[]): (text: string) => boolean {
   const exact = (text: string) => {
@@ -824,9 +838,16 @@ export function keywordScan(needles: readonly string[]): (text: string) => boole
   };
   const ascii = (n: string) => [...n].every((c) => c.charCodeAt(0) < 128);
   if (!needles.every(ascii)) return exact;
-  traps ??= caseTraps();
-  const quick = new RegExp(`${factors(needles).map(escapeRegExp).join("|")}|${traps}`, "i");
-  return (text) => quick.test(text) && exact(text);
+  const quick = new RegExp(factors(needles).map(foldedPattern).join("|"));
+  // A match of the needles' own folded patterns is a needle in the lower-cased text, unless it
+  // holds a U+0130 (lower-cased, it becomes two characters, which splits the needle): such a match,
+  // rare, is settled by the book.
+  const full = new RegExp(needles.map(foldedPattern).join("|"));
+  const settle = (text: string) => {
+    const m = full.exec(text);
+    return m !== null && (!m[0].includes("\u0130") || exact(text));
+  };
+  return (text) => quick.test(text) && settle(text);
 }
 
 const punctuation = (c: string) => !/[a-z0-9\s]/.test(c);
