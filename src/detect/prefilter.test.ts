@@ -309,6 +309,18 @@ describe("many indexed fields", () => {
     );
     assert.deepEqual(matchIds(r, { F4: "xK1" }), ["f-4"]);
   });
+  test("an event's keys remembered for the next one do not leak into it (orders and keys change)", () => {
+    const rule = (i: number) =>
+      `title: f${i}\nid: f-${i}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    F${i}|contains: 'k'\n  condition: sel\n`;
+    const r = loadYaml({ "rules.yml": Array.from({ length: 30 }, (_, i) => rule(i)).join("---\n") });
+    // one engine for the whole sequence (matchIds keeps it), so each event follows another's keys
+    assert.deepEqual(matchIds(r, { F1: "k", F2: "x", X: "k" }), ["f-1"]);
+    assert.deepEqual(matchIds(r, { F2: "k", F1: "x", X: "k" }), ["f-2"]);
+    assert.deepEqual(matchIds(r, { X: "k", F1: "x", F2: "k" }), ["f-2"]);
+    assert.deepEqual(matchIds(r, { X: "k", F1: "k" }), ["f-1"]);
+    assert.deepEqual(matchIds(r, { F3: "k", Y: "k", F1: "x", F2: "x", F4: "k" }), ["f-3", "f-4"]);
+    assert.deepEqual(matchIds(r, { F3: "x", Y: "k", F1: "k" }), ["f-1"]);
+  });
 });
 
 describe("regexLiteral", () => {
