@@ -217,7 +217,15 @@ describe("prefiltered engine", () => {
     const logsource: LogSource = { product: "windows", categories: [] };
     const value = fc.oneof(text, fc.integer(), fc.array(text, { maxLength: 3 }));
     const event = fc.record(
-      { CommandLine: value, Image: value, Other: value, Nested: fc.record({ x: text }) },
+      // Free and Note: keys no rule names, searched for keywords only (their last texts remembered)
+      {
+        CommandLine: value,
+        Image: value,
+        Other: value,
+        Free: value,
+        Note: text,
+        Nested: fc.record({ x: text }),
+      },
       {
         requiredKeys: [],
       },

@@ -466,6 +466,11 @@ export class Prefilter {
    */
   private readonly lastKeys: string[] = [];
   private readonly lastIndexed: (FieldIndex | undefined)[] = [];
+  /** The last text searched for keywords at each place among an event's keys, and the answer. */
+  private readonly lastTexts: (string | undefined)[] = new Array<string | undefined>(MAX_KEYS_KEPT).fill(
+    undefined,
+  );
+  private readonly lastTextHolds = new Uint8Array(MAX_KEYS_KEPT);
   private readonly always: number[] = [];
   /** Per rule: the event (epoch) it was last made a candidate for. */
   private readonly stamp: Int32Array;
@@ -601,7 +606,8 @@ export class Prefilter {
     if (keyword !== undefined) {
       // One walk over the event's keys serves both the fields and the keywords: an indexed field's
       // memo also holds whether its value has a keyword, so only the other values are searched,
-      // with one native case-insensitive alternation each. On a hit, every keyword rule becomes a
+      // with one native regex each (see keywordScan; a text repeated at its place in the last
+      // event is not searched again). On a hit, every keyword rule becomes a
       // candidate (few rules have keywords, and their own matcher decides).
       const test = keyword.anyValue!;
       const min = keyword.shortest;
@@ -614,7 +620,7 @@ export class Prefilter {
           if (this.field(f, v, out, !hit)) hit = true;
         } else if (!hit && v !== null && v !== undefined) {
           if (typeof v === "string") {
-            if (v.length >= min && test(v)) hit = true;
+            if (v.length >= min && this.keywordIn(i - 1, v, test)) hit = true;
           } else if (typeof v === "object" || this.scalarKeywords) {
             if (someLeaf(v, min, test)) hit = true;
           }
@@ -645,6 +651,22 @@ export class Prefilter {
     }
     if (out.length > 1) sortSmall(out);
     return out;
+  }
+
+  /**
+   * Does the text of the event's i-th key hold a keyword? The last event's text at that place is
+   * remembered with the answer: host names, channels and provider GUIDs repeat from one event to
+   * the next, and comparing them costs less than a regex call.
+   */
+  private keywordIn(i: number, text: string, test: (text: string) => boolean): boolean {
+    if (i < MAX_KEYS_KEPT) {
+      if (this.lastTexts[i] === text) return this.lastTextHolds[i] === 1;
+      const holds = test(text);
+      this.lastTexts[i] = text;
+      this.lastTextHolds[i] = holds ? 1 : 0;
+      return holds;
+    }
+    return test(text);
   }
 
   /** The indexed field of an event's key, if any, the key being the event's i-th. */
