@@ -456,9 +456,9 @@ export class Prefilter {
   private readonly byName = new Map<string, FieldIndex>();
   private readonly plain: FieldIndex[] = [];
   private readonly dotted: FieldIndex[] = [];
-  private byKey = false;
+  private readonly byKey: boolean;
   /** byName for the walk over an event's keys (see NameTable). */
-  private names = new NameTable<FieldIndex>([]);
+  private readonly names: NameTable<FieldIndex>;
   /**
    * The keys of the last event walked, in order, and what `names` gave for each: events of a route
    * mostly repeat their predecessor's keys, which are interned strings, so a comparison of two
