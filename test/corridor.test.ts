@@ -26,9 +26,9 @@ let c: Corridor;
 let dir: string;
 /** fr's secret box: its partner secrets are sealed with its node key. */
 const frBox = () => {
-  const k = loadKeyPair(join(dir, "fr"));
-  assert.ok(k.ok);
-  return SecretBox.fromNodeKey(k.value.privateKey);
+  const box = SecretBox.load(join(dir, "fr"));
+  assert.ok(box.ok);
+  return box.value;
 };
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "corridor-e2e-"));

@@ -18,7 +18,6 @@ import {
   formatFingerprint,
   issueInboundToken,
   listPartners,
-  loadKeyPair,
   parsePublicKey,
   removePartner,
   SecretBox,
@@ -106,12 +105,12 @@ export async function partnerCommand(argv: readonly string[]): Promise<number> {
     if (outboundToken === "") throw new UsageError("--outbound-token-file is empty");
 
     // the partner's secrets (our token for it, its pseudonym key) are stored sealed with the node key
-    const pair = loadKeyPair(dataDirOf(loaded.value));
-    if (!pair.ok)
+    const sealing = SecretBox.load(dataDirOf(loaded.value));
+    if (!sealing.ok)
       throw new UsageError(
-        `${pair.error.message} (the partner's token and pseudonym key are sealed with it)`,
+        `${sealing.error.message} (the partner's token and pseudonym key are sealed with it)`,
       );
-    const box = SecretBox.fromNodeKey(pair.value.privateKey);
+    const box = sealing.value;
     const db = await openNodeDatabase(loaded.value);
     try {
       const now = new Date();
@@ -184,11 +183,8 @@ export async function partnerCommand(argv: readonly string[]): Promise<number> {
     if (verb === "list") {
       const fmt = pickFormat(values.format, ["table", "json"] as const, tty ? "table" : "json");
       // without the node key the list still shows, the sealed secrets as unreadable
-      const pair = loadKeyPair(dataDirOf(loaded.value));
-      const partners = await listPartners(
-        db,
-        pair.ok ? SecretBox.fromNodeKey(pair.value.privateKey) : undefined,
-      );
+      const box = SecretBox.load(dataDirOf(loaded.value));
+      const partners = await listPartners(db, box.ok ? box.value : undefined);
       if (fmt === "json") {
         process.stdout.write(
           `${JSON.stringify(

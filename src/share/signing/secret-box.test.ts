@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { createPrivateKey } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { generateKeyPair } from "./keys.js";
+import { generateKeyPair, saveKeyPair } from "./keys.js";
 import { isSealed, readSecret, SecretBox, secretContext } from "./secret-box.js";
 
 const nodeKey = generateKeyPair().privateKey;
@@ -64,6 +67,17 @@ describe("SecretBox", () => {
     assert.equal(readSecret(box, box.seal("x", ctx), secretContext("it", "outbound_token")).text, null);
   });
 
+  test("load: the box of a node's data directory, or why there is none", () => {
+    const dir = mkdtempSync(join(tmpdir(), "corridor-box-"));
+    const missing = SecretBox.load(dir);
+    assert.equal(missing.ok ? "ok" : missing.error.code, "key.missing");
+    const pair = generateKeyPair();
+    assert.ok(saveKeyPair(dir, pair).ok);
+    const loaded = SecretBox.load(dir);
+    assert.ok(loaded.ok);
+    const opened = loaded.value.open(SecretBox.fromNodeKey(pair.privateKey).seal("crp_x", ctx), ctx);
+    assert.equal(opened.ok ? opened.value : opened.error.code, "crp_x");
+  });
   test("needs an Ed25519 private key", () => {
     assert.throws(() => SecretBox.fromNodeKey(generateKeyPair().publicKey), /Ed25519 private key/);
   });

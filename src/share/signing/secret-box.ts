@@ -6,6 +6,7 @@
 // or a PostgreSQL server shared with others, then holds no usable partner secret.
 import { createCipheriv, createDecipheriv, hkdfSync, type KeyObject, randomBytes } from "node:crypto";
 import { err, ok, type Problem, type Result } from "../../core/index.js";
+import { loadKeyPair } from "./keys.js";
 
 const PREFIX = "enc:v1:";
 const IV_BYTES = 12;
@@ -28,6 +29,12 @@ export class SecretBox {
       throw new Error("bug: a secret box needs the node's Ed25519 private key");
     const ikm = Buffer.from(d, "base64url");
     return new SecretBox(Buffer.from(hkdfSync("sha256", ikm, "corridor", "partner secrets v1", 32)));
+  }
+
+  /** The box of the node whose data directory this is (its key from <dataDir>/keys). */
+  static load(dataDir: string): Result<SecretBox, Problem> {
+    const pair = loadKeyPair(dataDir);
+    return pair.ok ? ok(SecretBox.fromNodeKey(pair.value.privateKey)) : pair;
   }
 
   /** `text` sealed for `context`: "enc:v1:" then base64url of IV, ciphertext and tag. */
