@@ -32,7 +32,8 @@ export interface MappedEvent {
   /**
    * Fields a mapping reads through instead of writing into `fields` (a borrowed event's copies of
    * other fields, such as Computer from Hostname): name -> its value in `fields`. Readers of a
-   * field look here first; `copyFields` (detect/mappings) writes them into a copy.
+   * field look here first, and read the field itself where the alias gives undefined;
+   * `copyFields` (detect/mappings) writes them into a copy.
    */
   readonly aliases?: FieldAliases | undefined;
 }

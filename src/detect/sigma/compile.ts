@@ -46,8 +46,10 @@ export class EventView {
     const cache = this.cache;
     for (let i = 0; i < cache.length; i += 3) if (cache[i] === field) return i;
     const alias = this.aliases?.get(field);
-    // `??` would turn a present null into ABSENT: null is a value (exists: true, `field: null`)
-    const v = alias !== undefined ? alias(this.fields) : getField(this.fields, field);
+    // where the alias gives nothing, the field's own value, as copyFields has it; `??` would turn
+    // a present null into ABSENT: null is a value (exists: true, `field: null`)
+    const aliased = alias !== undefined ? alias(this.fields) : undefined;
+    const v = aliased !== undefined ? aliased : getField(this.fields, field);
     cache.push(field, v === undefined ? ABSENT : v, ABSENT);
     return cache.length - 3;
   }
