@@ -8,6 +8,7 @@ import {
   type LogSource,
   type MappedEvent,
 } from "../../core/index.js";
+import { emptyList } from "../scratch.js";
 import { type CompiledCondition, compileConditions, SERVICE_KEY, type Test } from "./conditions.js";
 import { compileFields, compileFlatten, Draft, type FieldStep } from "./fields.js";
 import { buildRuleIndex, type RuleIndex } from "./index-rules.js";
@@ -230,11 +231,11 @@ export const compilePipeline = (spec: PipelineSpec, file: string): Pipeline => {
         r.fields?.(draft);
       }
     }
-    if (matched.length !== 0) matched.length = 0;
+    emptyList(matched);
     index.collect(draft.fields, service, matched);
     for (const r of matched) r.fields?.(draft);
     const logsource = logsourceFor(service);
-    if (matched.length !== 0) matched.length = 0;
+    emptyList(matched);
     return logsource;
   };
 

@@ -1,6 +1,7 @@
 // Compiles the field-shaping parts of a mapping file: `flatten` (hoist nested leaves to top-level
 // Sigma names) and `fields` (copy a value under a Sigma name, optionally translating it).
 import type { JsonObject, JsonValue, MappedEvent } from "../../core/index.js";
+import { emptyList } from "../scratch.js";
 import type { FieldsSpec } from "./schema.js";
 import { compilePath, compileSources, LooseTable } from "./values.js";
 
@@ -80,7 +81,7 @@ export class Draft {
       if (old === ABSENT) delete o[key];
       else put(o, key, old);
     }
-    if (undo.length !== 0) undo.length = 0;
+    emptyList(undo);
   }
 }
 
