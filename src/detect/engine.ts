@@ -4,10 +4,11 @@
 import type { LogSource, MappedEvent } from "../core/index.js";
 import { copyFields } from "./mappings/fields.js";
 import { type Clauses, likelyPredicates, necessaryClauses, Prefilter } from "./prefilter.js";
-import type { DetectionRule, FilterRule, RuleLogSource } from "./sigma/ast.js";
+import type { DetectionRule, FieldPredicate, FilterRule, RuleLogSource } from "./sigma/ast.js";
 import { compileCondition, EventView, type Matcher } from "./sigma/compile.js";
 import { evalCondition } from "./sigma/interpret.js";
 import type { RuleCollection } from "./sigma/loader.js";
+import { vetoPredicates } from "./vetoes.js";
 
 export type Evaluator = "compiled" | "interpreted";
 
@@ -25,6 +26,8 @@ interface ActiveRule {
   readonly matches: Matcher;
   readonly filters: readonly Matcher[];
   readonly necessary: Clauses;
+  /** Predicates that rule it out (see vetoes.ts). */
+  readonly vetoes: readonly FieldPredicate[];
 }
 
 /** The rules one kind of event can reach, with their prefilter (compiled evaluator only). */
@@ -103,6 +106,7 @@ export class DetectionEngine {
           .filter((f) => filterApplies(f, rule))
           .map((f) => filterMatchers.get(f.id)!),
         necessary,
+        vetoes: interpreted ? [] : vetoPredicates(rule.condition, rule.identifiers),
       };
     });
   }
@@ -114,6 +118,7 @@ export class DetectionEngine {
         ? new Prefilter(
             rules.map((r) => r.necessary),
             this.memo,
+            rules.map((r) => r.vetoes),
           )
         : undefined,
     };

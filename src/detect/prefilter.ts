@@ -4,12 +4,14 @@
 // always satisfies its necessary condition, and the differential tests check the whole engine.
 
 import { type FieldAliases, internName, type JsonObject, type JsonValue } from "../core/index.js";
+import { emptyList } from "./scratch.js";
 import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTest } from "./sigma/ast.js";
 import { escapeRegExp } from "./sigma/pattern.js";
 import { classEnd, countAt } from "./sigma/regex.js";
 import { getField } from "./sigma/values.js";
 import { SubstringSet } from "./substrings.js";
 import { ValueMemo } from "./value-memo.js";
+import { vetoKey, vetoTest } from "./vetoes.js";
 
 /** The pseudo-field of keyword (field-less) values: any value of the event. */
 export const ANY_VALUE = "\u0000any";
@@ -207,22 +209,65 @@ export function necessaryAtoms(expr: ConditionExpr, ids: ReadonlyMap<string, Sea
 /** Necessary conditions that must all hold (each: one of its atoms), strongest first; [] when none. */
 export type Clauses = readonly (readonly Atom[])[];
 
-/** The two strongest conditions: a rule is evaluated only for events that hold both. */
+/**
+ * The most clauses a rule keeps. Needle length is a poor guide to how often a clause holds (a
+ * short `EventID: 4663` or `Details: 'DWORD (0x00000001)'` holds for much of a log, a list of a
+ * dozen registry paths almost never), so a rule keeps three rather than bet on the two "strongest".
+ */
+export const MAX_CLAUSES = 3;
+
+/** A rule's clauses are slots rule * 4 + clause (a shift, not a division, finds the rule). */
+const SLOT_BITS = 2;
+
+/** The strongest conditions: a rule is evaluated only for events that hold all of them. */
 const strongestClauses = (options: Clauses): Clauses =>
-  [...options].sort((a, b) => weakness(a) - weakness(b)).slice(0, 2);
+  [...options].sort((a, b) => weakness(a) - weakness(b)).slice(0, MAX_CLAUSES);
+
+/** The fields a clause's atoms are on, as a key (clauses on the same fields pair up in orClauses). */
+const fieldsOf = (c: readonly Atom[]): string => [...new Set(c.map((a) => a.field))].sort().join("\u0000");
 
 /**
- * Like necessaryAtoms, but an AND keeps its two strongest necessary conditions rather than one:
- * a rule is then evaluated only for events that hold both.
+ * Clauses necessary for an OR of branches, given each branch's: a clause of each branch, united,
+ * is necessary for the OR (whichever branch holds, its clause does). Clauses pair up by the fields
+ * they test (`TargetObject` with `TargetObject`, `Details` with `Details`), so the unions stay as
+ * strong as the branches' clauses; a branch without clauses leaves the OR none.
+ */
+function orClauses(branches: readonly Clauses[]): Clauses {
+  if (branches.length === 0 || branches.some((b) => b.length === 0)) return [];
+  if (branches.length === 1) return branches[0]!;
+  const [first, ...rest] = branches;
+  const unused = rest.map((b) => [...b]);
+  const out: Atom[][] = [];
+  for (const c of first!) {
+    const union = [...c];
+    for (const u of unused) {
+      // the same fields if any, else the branch's strongest clause left
+      let at = u.findIndex((x) => fieldsOf(x) === fieldsOf(c));
+      if (at < 0) at = 0;
+      const [picked] = u.splice(at, 1);
+      if (picked === undefined) return strongestClauses(out);
+      union.push(...picked);
+    }
+    out.push(union);
+  }
+  return strongestClauses(out);
+}
+
+/**
+ * Like necessaryAtoms, but keeps up to MAX_CLAUSES necessary conditions rather than one: a rule
+ * is then evaluated only for events that hold them all. An AND pools its items' clauses; an OR
+ * (a list of maps, `1 of`) unites its branches' clauses pairwise (see orClauses).
  */
 export function necessaryClauses(expr: ConditionExpr, ids: ReadonlyMap<string, SearchIdentifier>): Clauses {
-  const one = (n: Necessary): Clauses => (n ? [n] : []);
   const ref = (name: string): Clauses => {
     const id = ids.get(name);
     if (!id) return [];
-    if (id.groups.length !== 1) return one(identifierAtoms(id));
-    // one group: its predicates are AND-ed
-    return strongestClauses(id.groups[0]!.map(predicateAtoms).filter((n): n is Atom[] => n !== undefined));
+    // each group's predicates are AND-ed; the groups are OR-ed
+    return orClauses(
+      id.groups.map((g) =>
+        strongestClauses(g.map(predicateAtoms).filter((n): n is Atom[] => n !== undefined)),
+      ),
+    );
   };
   switch (expr.kind) {
     case "ref":
@@ -231,9 +276,11 @@ export function necessaryClauses(expr: ConditionExpr, ids: ReadonlyMap<string, S
       return strongestClauses(expr.items.flatMap((e) => necessaryClauses(e, ids)));
     case "of":
       if (expr.quantifier === "all") return strongestClauses(expr.names.flatMap(ref));
-      return one(necessaryAtoms(expr, ids));
-    default:
-      return one(necessaryAtoms(expr, ids));
+      return orClauses(expr.names.map(ref));
+    case "or":
+      return orClauses(expr.items.map((e) => necessaryClauses(e, ids)));
+    case "not":
+      return [];
   }
 }
 
@@ -293,7 +340,26 @@ interface FieldIndex {
    */
   lastValue: string | undefined;
   lastSeen: Seen;
+  /** The veto predicates on this field (see vetoes.ts), each with the rules it rules out. */
+  readonly vetoes: readonly Veto[];
 }
+
+/** A veto predicate as a test of a value, and the rules whose conditions it makes false. */
+interface Veto {
+  readonly test: (value: JsonValue) => boolean;
+  readonly rules: number[];
+}
+
+/**
+ * How a field's value was read, for vetoes: only the value the rule's matcher reads may veto it.
+ * ALIAS: through the pipeline's alias, as the matcher reads it. PATH: getField, as the matcher
+ * reads a field that has no alias. KEY: the walk's `fields[key]`, which is getField's value only
+ * for an own key and a field without an alias.
+ */
+type Read = 0 | 1 | 2;
+const ALIAS: Read = 0;
+const PATH: Read = 1;
+const KEY: Read = 2;
 
 /**
  * The indexed fields of a route by name, for the walk over an event's keys: an open-addressing
@@ -342,14 +408,19 @@ export class NameTable<V> {
   }
 }
 
-/** What the prefilter found in a field value: the slots it makes hold, and a keyword or not. */
+/**
+ * What the prefilter found in a field value: the slots it makes hold, a keyword or not, and the
+ * rules it vetoes.
+ */
 interface Seen {
   readonly slots: readonly number[];
   readonly keyword: boolean;
+  readonly vetoes: readonly number[];
 }
 
-const NOTHING: Seen = Object.freeze({ slots: Object.freeze([]), keyword: false });
-const NOTHING_KEYWORD: Seen = Object.freeze({ slots: Object.freeze([]), keyword: true });
+const NO_RULES: readonly number[] = Object.freeze([]);
+const NOTHING: Seen = Object.freeze({ slots: NO_RULES, keyword: false, vetoes: NO_RULES });
+const NOTHING_KEYWORD: Seen = Object.freeze({ slots: NO_RULES, keyword: true, vetoes: NO_RULES });
 
 /** Integers below this (event IDs, logon types) are found through a table indexed by them. */
 const SMALL_NUMBER = 1 << 13;
@@ -474,10 +545,24 @@ export class Prefilter {
   private readonly always: number[] = [];
   /** Per rule: the event (epoch) it was last made a candidate for. */
   private readonly stamp: Int32Array;
-  /** Per rule and clause (rule * 2 + clause): the event it last held for. */
+  /** Per rule and clause ((rule << SLOT_BITS) + clause): the event it last held for. */
   private readonly held: Int32Array;
-  /** Per rule: how many clauses must hold (1 or 2). */
+  /** Per rule: the event `count` counts for, and how many of its clauses held in it. */
+  private readonly counted: Int32Array;
+  private readonly count: Uint8Array;
+  /** Per rule: how many clauses must hold (1 to MAX_CLAUSES). */
   private readonly need: Uint8Array;
+  /** Per rule: the event a value vetoed it in (see vetoes.ts). */
+  private readonly vetoed: Int32Array;
+  /**
+   * The vetoes this event's values gave, applied only when there are candidates (most events have
+   * none): the field, the rules, and how the value was read (see Read).
+   */
+  private readonly vetoFields: FieldIndex[] = [];
+  private readonly vetoRules: (readonly number[])[] = [];
+  private readonly vetoReads: Read[] = [];
+  /** How many of the veto lists' entries are this event's. */
+  private vetoCount = 0;
   private epoch = 0;
   /** Scratch list of the needle ids found in one value. */
   private readonly found: number[] = [];
@@ -499,22 +584,31 @@ export class Prefilter {
   private readonly seenShared = new Map<string, Seen>();
 
   /**
-   * Rule lists below hold slots, rule * 2 + clause; `always` holds rules. `memo: false` scans
-   * every value (to measure what the memo saves).
+   * Rule lists below hold slots, (rule << SLOT_BITS) + clause; `always` holds rules. `memo: false` scans
+   * every value (to measure what the memo saves). `vetoes`: per rule, its veto predicates (see
+   * vetoes.ts); the memo remembers which rules a value vetoes, so without it there are none.
    */
-  constructor(necessary: readonly Clauses[], memo = true) {
+  constructor(
+    necessary: readonly Clauses[],
+    memo = true,
+    vetoes: readonly (readonly FieldPredicate[])[] = [],
+  ) {
     this.stamp = new Int32Array(necessary.length);
-    this.held = new Int32Array(necessary.length * 2);
+    this.held = new Int32Array(necessary.length << SLOT_BITS);
+    this.counted = new Int32Array(necessary.length);
+    this.count = new Uint8Array(necessary.length);
     this.need = new Uint8Array(necessary.length);
+    this.vetoed = new Int32Array(necessary.length);
     const byField = new Map<string, { exact: Map<string, number[]>; needles: Map<string, number[]> }>();
     necessary.forEach((clauses, rule) => {
+      if (clauses.length > 1 << SLOT_BITS) throw new Error(`bug: rule ${rule} has ${clauses.length} clauses`);
       this.need[rule] = Math.max(1, clauses.length);
       if (clauses.length === 0) {
-        this.always.push(rule * 2);
+        this.always.push(rule << SLOT_BITS);
         return;
       }
       clauses.forEach((atoms, clause) => {
-        const slot = rule * 2 + clause;
+        const slot = (rule << SLOT_BITS) + clause;
         for (const a of atoms) {
           const name = internName(a.field);
           let f = byField.get(name);
@@ -528,6 +622,27 @@ export class Prefilter {
           target.set(a.needle, list);
         }
       });
+    });
+    const vetoesOn = new Map<string, Map<string, Veto>>();
+    vetoes.forEach((predicates, rule) => {
+      for (const p of predicates) {
+        if (p.kind !== "values" || p.field === null) continue;
+        const name = internName(p.field);
+        // a veto is tested on the values of indexed fields only, which the walk reads anyway
+        if (!byField.has(name)) continue;
+        let on = vetoesOn.get(name);
+        if (!on) {
+          on = new Map();
+          vetoesOn.set(name, on);
+        }
+        const key = vetoKey(p);
+        let v = on.get(key);
+        if (!v) {
+          v = { test: vetoTest(p), rules: [] };
+          on.set(key, v);
+        }
+        if (!v.rules.includes(rule)) v.rules.push(rule);
+      }
     });
     for (const [field, f] of byField) {
       const anyValue = field === ANY_VALUE;
@@ -558,6 +673,7 @@ export class Prefilter {
         misses: 0,
         lastValue: undefined,
         lastSeen: NOTHING,
+        vetoes: memo ? [...(vetoesOn.get(field)?.values() ?? [])] : [],
       });
     }
     for (const f of this.fields) {
@@ -577,14 +693,22 @@ export class Prefilter {
 
   /** Marks these slots' clauses as held; appends each rule all of whose clauses now hold, once. */
   private add(slots: readonly number[], out: number[]): void {
-    const { stamp, held, need, epoch } = this;
+    const { stamp, held, need, counted, count, epoch } = this;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
-      const r = slot >> 1;
+      const r = slot >> SLOT_BITS;
       if (stamp[r] === epoch) continue;
-      if (need[r] === 2) {
+      const n = need[r]!;
+      if (n > 1) {
+        // a clause counts once, however many of its atoms hold
+        if (held[slot] === epoch) continue;
         held[slot] = epoch;
-        if (held[slot ^ 1] !== epoch) continue;
+        if (counted[r] !== epoch) {
+          counted[r] = epoch;
+          count[r] = 1;
+          continue;
+        }
+        if (++count[r]! < n) continue;
       }
       stamp[r] = epoch;
       out.push(r);
@@ -598,7 +722,7 @@ export class Prefilter {
   candidates(fields: JsonObject, aliases?: FieldAliases): readonly number[] {
     this.epoch++;
     const out = this.out;
-    if (out.length !== 0) out.length = 0;
+    emptyList(out);
     if (this.always.length !== 0) this.add(this.always, out);
     const keyword = this.keyword;
     // No own-key checks: an inherited value can only add candidates (an atom needs the field's
@@ -617,7 +741,7 @@ export class Prefilter {
         const v = fields[k];
         const f = this.indexedAt(i++, k);
         if (f !== undefined) {
-          if (this.field(f, v, out, !hit)) hit = true;
+          if (this.field(f, v, out, !hit, KEY)) hit = true;
         } else if (!hit && v !== null && v !== undefined) {
           if (typeof v === "string") {
             if (v.length >= min && this.keywordIn(i - 1, v, test)) hit = true;
@@ -632,25 +756,64 @@ export class Prefilter {
       let i = 0;
       for (const k in fields) {
         const f = this.indexedAt(i++, k);
-        if (f !== undefined) this.field(f, fields[k], out, false);
+        if (f !== undefined) this.field(f, fields[k], out, false, KEY);
       }
     } else {
       const plain = this.plain;
       for (let i = 0; i < plain.length; i++) {
         const f = plain[i]!;
         const v = fields[f.field];
-        if (v !== undefined) this.field(f, v, out, false);
+        if (v !== undefined) this.field(f, v, out, false, KEY);
       }
     }
-    for (const f of this.dotted) this.field(f, getField(fields, f.field), out, false);
+    for (const f of this.dotted) this.field(f, getField(fields, f.field), out, false, PATH);
     if (aliases !== undefined) {
       // aliased fields: their values are values of other keys (the keyword search has seen them),
       // but the field's atoms are tested on them here; the walk above tested the key's own value,
       // which can only have added candidates
-      for (const [f, get] of this.aliased(aliases)) this.field(f, get(fields), out, false);
+      for (const [f, get] of this.aliased(aliases)) this.field(f, get(fields), out, false, ALIAS);
     }
+    if (this.vetoCount !== 0) this.applyVetoes(out, fields, aliases);
     if (out.length > 1) sortSmall(out);
     return out;
+  }
+
+  /** Notes a value's vetoes (see applyVetoes). */
+  private veto(f: FieldIndex, rules: readonly number[], read: Read): void {
+    const n = this.vetoCount++;
+    this.vetoFields[n] = f;
+    this.vetoRules[n] = rules;
+    this.vetoReads[n] = read;
+  }
+
+  /**
+   * Removes from the candidates the rules this event's values vetoed, each value only if it is the
+   * one their matchers read: not a key's own value where the pipeline aliases the field, nor an
+   * inherited one.
+   */
+  private applyVetoes(out: number[], fields: JsonObject, aliases: FieldAliases | undefined): void {
+    const { vetoFields, vetoRules, vetoReads, vetoed, epoch } = this;
+    if (out.length !== 0) {
+      let any = false;
+      for (let v = 0; v < this.vetoCount; v++) {
+        const name = vetoFields[v]!.field;
+        const read = vetoReads[v]!;
+        if (read !== ALIAS && (aliases?.has(name) || (read === KEY && !Object.hasOwn(fields, name))))
+          continue;
+        const rules = vetoRules[v]!;
+        for (let i = 0; i < rules.length; i++) vetoed[rules[i]!] = epoch;
+        any = true;
+      }
+      if (any) {
+        let kept = 0;
+        for (let i = 0; i < out.length; i++) {
+          const r = out[i]!;
+          if (vetoed[r] !== epoch) out[kept++] = r;
+        }
+        while (out.length > kept) out.pop();
+      }
+    }
+    this.vetoCount = 0;
   }
 
   /**
@@ -711,7 +874,13 @@ export class Prefilter {
    * Adds the rules whose atoms on this field hold for its value. With `keyword`, also tells whether
    * the value holds a keyword needle (false without).
    */
-  private field(f: FieldIndex, raw: JsonValue | undefined, out: number[], keyword: boolean): boolean {
+  private field(
+    f: FieldIndex,
+    raw: JsonValue | undefined,
+    out: number[],
+    keyword: boolean,
+    read: Read,
+  ): boolean {
     if (raw === undefined || raw === null) return false;
     if (typeof raw === "object") {
       // arrays and objects: no cheap test, so every rule keyed on this field is a candidate
@@ -727,7 +896,7 @@ export class Prefilter {
     const memo = f.memo;
     if (memo === undefined || typeof raw !== "string" || raw.length > MEMO_LONGEST) {
       const slots = this.slots;
-      if (slots.length !== 0) slots.length = 0;
+      emptyList(slots);
       this.scan(f, typeof raw === "string" ? raw : String(raw), slots);
       this.add(slots, out);
       return keyword && this.hasKeyword(raw);
@@ -738,10 +907,16 @@ export class Prefilter {
     else seen = memo.get(raw);
     if (seen === undefined) {
       const found = this.slots;
-      if (found.length !== 0) found.length = 0;
+      emptyList(found);
       this.scan(f, raw, found);
       const kw = this.hasKeyword(raw);
-      seen = found.length === 0 ? (kw ? NOTHING_KEYWORD : NOTHING) : this.shared(found, kw);
+      const vetoes = f.vetoes.length === 0 ? NO_RULES : vetoedBy(f.vetoes, raw);
+      seen =
+        found.length === 0 && vetoes.length === 0
+          ? kw
+            ? NOTHING_KEYWORD
+            : NOTHING
+          : this.shared(found, kw, vetoes);
       if (++f.misses >= MEMO_TRIAL && f.misses * 2 > f.lookups) {
         // values that mostly do not repeat (logon IDs, GUIDs): remembering them only costs, and
         // would empty the other fields' memos sooner
@@ -755,6 +930,7 @@ export class Prefilter {
     f.lastValue = raw;
     f.lastSeen = seen;
     if (seen.slots.length > 0) this.add(seen.slots, out);
+    if (seen.vetoes.length > 0) this.veto(f, seen.vetoes, read);
     return keyword && seen.keyword;
   }
 
@@ -763,12 +939,12 @@ export class Prefilter {
    * a memo hit then reads one of a few hundred objects that stay in the CPU's caches, rather than
    * one of thousands spread over the heap.
    */
-  private shared(found: readonly number[], keyword: boolean): Seen {
+  private shared(found: readonly number[], keyword: boolean, vetoes: readonly number[]): Seen {
     const slots = [...new Set(found)];
-    const key = `${keyword ? "k" : ""}${slots.join(",")}`;
+    const key = `${keyword ? "k" : ""}${slots.join(",")}|${vetoes.join(",")}`;
     let seen = this.seenShared.get(key);
     if (seen === undefined) {
-      seen = Object.freeze({ slots: Object.freeze(slots), keyword });
+      seen = Object.freeze({ slots: Object.freeze(slots), keyword, vetoes });
       this.seenShared.set(key, seen);
     }
     return seen;
@@ -817,10 +993,10 @@ export class Prefilter {
       if (!f.anyNeedle(text)) return;
     }
     const found = this.found;
-    if (found.length !== 0) found.length = 0;
+    emptyList(found);
     // text is scanned as it is, folding case; where that is not exact, lower-cased by the book
     if (!contains.collect(text, found, true)) {
-      if (found.length !== 0) found.length = 0;
+      emptyList(found);
       contains.collect(lower ?? text.toLowerCase(), found);
     }
     for (let i = 0; i < found.length; i++) slots.push(...f.containsRules[found[i]!]!);
@@ -941,6 +1117,17 @@ export function factors(needles: readonly string[]): string[] {
     for (const n of uncovered) if (n.includes(best)) uncovered.delete(n);
   }
   return chosen;
+}
+
+/** The rules the vetoes on a field rule out for this value, ascending; NO_RULES when none. */
+function vetoedBy(vetoes: readonly Veto[], value: string): readonly number[] {
+  let rules: number[] | undefined;
+  for (const v of vetoes) {
+    if (!v.test(value)) continue;
+    rules ??= [];
+    rules.push(...v.rules);
+  }
+  return rules === undefined ? NO_RULES : Object.freeze([...new Set(rules)].sort((a, b) => a - b));
 }
 
 /** Does some scalar leaf of `v` (as leafTexts lists them) of at least `min` characters pass `re`? */
