@@ -1,7 +1,10 @@
-// Prefilter: for each rule, a necessary condition "field F contains one of these needles", derived
-// from its AST. Per event, one multi-needle scan per field finds the few rules worth evaluating;
-// rules without such a condition are always evaluated. Sound by construction: a rule that matches
-// always satisfies its necessary condition, and the differential tests check the whole engine.
+// Prefilter: for each rule, up to three necessary conditions (clauses) "field F contains one of
+// these needles", derived from its AST, and its vetoes (see vetoes.ts): single-field predicates
+// that rule it out. Per event, one multi-needle scan per field value (remembered per value in a
+// memo) finds the few rules worth evaluating: those whose clauses all hold and that no value
+// vetoes; rules without clauses are always evaluated unless vetoed. Sound by construction: a rule
+// that matches satisfies its necessary conditions and none of its vetoes, and the differential
+// tests check the whole engine.
 
 import { type FieldAliases, internName, type JsonObject, type JsonValue } from "../core/index.js";
 import { emptyList } from "./scratch.js";
