@@ -131,6 +131,21 @@ export function likelyPredicates(clauses: Clauses): ReadonlySet<FieldPredicate> 
   return out;
 }
 
+/**
+ * The clauses a predicate gives: its atoms as one, except that each test of a field's `|all` list
+ * is necessary by itself (`TargetObject|contains|all: ['\\Services\\', '\\NetworkProvider']`
+ * holds only where both do), so each is a clause of its own.
+ */
+function predicateClauses(p: FieldPredicate): Atom[][] {
+  if (p.kind === "values" && p.combine === "all" && p.field !== null && !p.negate && p.tests.length > 1) {
+    const one = (t: ValueTest) => predicateAtoms({ ...p, tests: [t] });
+    // the same source predicate for each, so the matcher knows them all as likely (likelyPredicates)
+    return p.tests.flatMap((t) => one(t)?.map((a) => [{ ...a, source: p }]) ?? []);
+  }
+  const atoms = predicateAtoms(p);
+  return atoms ? [[...atoms]] : [];
+}
+
 function atomsOf(p: FieldPredicate): Necessary {
   if (p.kind !== "values" || p.negate || p.tests.length === 0) return undefined;
   if (p.field === null) {
@@ -222,9 +237,25 @@ export const MAX_CLAUSES = 3;
 /** A rule's clauses are slots rule * 4 + clause (a shift, not a division, finds the rule). */
 const SLOT_BITS = 2;
 
-/** The strongest conditions: a rule is evaluated only for events that hold all of them. */
-const strongestClauses = (options: Clauses): Clauses =>
-  [...options].sort((a, b) => weakness(a) - weakness(b)).slice(0, MAX_CLAUSES);
+/**
+ * The strongest conditions, on distinct fields first: a rule is evaluated only for events that
+ * hold all of them, and conditions on one field tend to hold together (the pieces of
+ * `ObjectName|contains|all` for one registry path), while another field's mostly does not.
+ */
+function strongestClauses(options: Clauses): Clauses {
+  const ranked = [...options].sort((a, b) => weakness(a) - weakness(b));
+  if (ranked.length <= MAX_CLAUSES) return ranked;
+  const chosen: (readonly Atom[])[] = [];
+  const fields = new Set<string>();
+  for (const c of ranked) {
+    if (chosen.length < MAX_CLAUSES && !fields.has(fieldsOf(c))) {
+      chosen.push(c);
+      fields.add(fieldsOf(c));
+    }
+  }
+  for (const c of ranked) if (chosen.length < MAX_CLAUSES && !chosen.includes(c)) chosen.push(c);
+  return chosen;
+}
 
 /** The fields a clause's atoms are on, as a key (clauses on the same fields pair up in orClauses). */
 const fieldsOf = (c: readonly Atom[]): string => [...new Set(c.map((a) => a.field))].sort().join("\u0000");
@@ -266,11 +297,7 @@ export function necessaryClauses(expr: ConditionExpr, ids: ReadonlyMap<string, S
     const id = ids.get(name);
     if (!id) return [];
     // each group's predicates are AND-ed; the groups are OR-ed
-    return orClauses(
-      id.groups.map((g) =>
-        strongestClauses(g.map(predicateAtoms).filter((n): n is Atom[] => n !== undefined)),
-      ),
-    );
+    return orClauses(id.groups.map((g) => strongestClauses(g.flatMap(predicateClauses))));
   };
   switch (expr.kind) {
     case "ref":

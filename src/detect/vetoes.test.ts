@@ -7,7 +7,6 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import type { FieldAliases, JsonObject, LogSource, MappedEvent } from "../core/index.js";
 import { DetectionEngine } from "./engine.js";
-import { necessaryClauses, Prefilter } from "./prefilter.js";
 import type { DetectionRule, FieldPredicate } from "./sigma/ast.js";
 import { loadDetection, loadYaml } from "./sigma/test-support.js";
 import { vetoPredicates, vetoTest } from "./vetoes.js";
@@ -97,45 +96,6 @@ condition: sel and not 1 of f*
   test("only predicates on one field's value can be tests", () => {
     const p: FieldPredicate = { kind: "values", field: null, tests: [], combine: "any", negate: false };
     assert.throws(() => vetoTest(p), /not a veto predicate/);
-  });
-});
-
-describe("clauses of an OR", () => {
-  test("branches of two clauses each give two united clauses, paired by field", () => {
-    const rule = loadDetection(`
-set_1:
-  TargetObject|endswith: ['\\Policies\\Explorer\\NoRun', '\\System\\DisableCMD']
-  Details: 'DWORD (0x00000001)'
-set_0:
-  Details: 'DWORD (0x00000000)'
-  TargetObject|endswith: '\\StorageDevicePolicies\\WriteProtect'
-condition: 1 of set_*
-`).detections[0]!;
-    const clauses = necessaryClauses(rule.condition, rule.identifiers).map((c) =>
-      c.map((a) => `${a.field}:${a.needle}`).sort(),
-    );
-    assert.deepEqual(clauses.sort(), [
-      ["Details:dword (0x00000000)", "Details:dword (0x00000001)"],
-      [
-        "TargetObject:\\policies\\explorer\\norun",
-        "TargetObject:\\storagedevicepolicies\\writeprotect",
-        "TargetObject:\\system\\disablecmd",
-      ],
-    ]);
-  });
-  test("a branch without clauses leaves the OR none; an AND keeps three", () => {
-    const or = loadDetection("a:\n  X: abc\nb:\n  Y|re: '.*'\ncondition: a or b").detections[0]!;
-    assert.deepEqual(necessaryClauses(or.condition, or.identifiers), []);
-    const and = loadDetection("a:\n  X: abc\n  Y: def\n  Z: ghi\n  W: jkl\ncondition: a").detections[0]!;
-    assert.equal(necessaryClauses(and.condition, and.identifiers).length, 3);
-  });
-  test("a rule is a candidate only when all three of its clauses hold", () => {
-    const and = loadDetection("a:\n  X: abc\n  Y: def\n  Z: ghi\ncondition: a").detections[0]!;
-    const prefilter = new Prefilter([necessaryClauses(and.condition, and.identifiers)]);
-    assert.deepEqual(prefilter.candidates({ X: "abc", Y: "def" }), []);
-    assert.deepEqual(prefilter.candidates({ X: "abc", Y: "def", Z: "GHI" }), [0]);
-    // a clause counts once, however often it holds
-    assert.deepEqual(prefilter.candidates({ X: "abc", x: "abc", Y: "def" }), []);
   });
 });
 
