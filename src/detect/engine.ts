@@ -3,7 +3,7 @@
 
 import type { LogSource, MappedEvent } from "../core/index.js";
 import { copyFields } from "./mappings/fields.js";
-import { type Clauses, likelyPredicates, necessaryClauses, Prefilter } from "./prefilter.js";
+import { type Automata, type Clauses, likelyPredicates, necessaryClauses, Prefilter } from "./prefilter.js";
 import type { DetectionRule, FieldPredicate, FilterRule, RuleLogSource } from "./sigma/ast.js";
 import { compileCondition, EventView, type Matcher } from "./sigma/compile.js";
 import { evalCondition } from "./sigma/interpret.js";
@@ -82,6 +82,8 @@ export class DetectionEngine {
   private allRoute: Route | undefined;
   private lastSource: LogSource | undefined;
   private lastRoute: Route | undefined;
+  /** The routes' prefilters share substring automata with the same needles (see Automata). */
+  private readonly automata: Automata = new Map();
 
   constructor(collection: RuleCollection, options: EngineOptions = {}) {
     this.routing = options.routing ?? true;
@@ -119,6 +121,7 @@ export class DetectionEngine {
             rules.map((r) => r.necessary),
             this.memo,
             rules.map((r) => r.vetoes),
+            this.automata,
           )
         : undefined,
     };

@@ -7,7 +7,15 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import type { JsonObject, LogSource } from "../core/index.js";
 import { DetectionEngine } from "./engine.js";
-import { factors, inScalarText, keywordScan, NameTable, NumberIndex, regexLiteral } from "./prefilter.js";
+import {
+  factors,
+  inScalarText,
+  keywordScan,
+  NameTable,
+  NumberIndex,
+  Prefilter,
+  regexLiteral,
+} from "./prefilter.js";
 import { loadYaml, matchIds } from "./sigma/test-support.js";
 import { SubstringSet } from "./substrings.js";
 
@@ -454,5 +462,26 @@ detection:
     const { lookups, hits: found } = engine.memoStats;
     assert.ok(lookups < 6000 + 2000, `${lookups} lookups`);
     assert.ok(found > 5000, `${found} found`);
+  });
+});
+
+describe("shared automata", () => {
+  test("prefilters with the same needles on a field share one automaton and answer alike", () => {
+    const atom = (needle: string) => ({ field: "CommandLine", needle, exact: false });
+    // more needles than the few searched one by one, so the field gets an automaton
+    const needles = [...Array(12)].map((_, i) => `needle-${i}-x`);
+    const clauses = needles.map((n) => [[atom(n)]]);
+    const automata = new Map();
+    const a = new Prefilter(clauses, true, [], automata);
+    const b = new Prefilter([[[{ ...atom("other"), field: "Image" }]], ...clauses], true, [], automata);
+    const c = new Prefilter(clauses.slice(1), true, [], automata);
+    assert.equal(
+      automata.size,
+      2,
+      "a and b share theirs (b's other rule is on another field); c has other needles",
+    );
+    assert.deepEqual(a.candidates({ CommandLine: "x NEEDLE-3-X y needle-11-x" }), [3, 11]);
+    assert.deepEqual(b.candidates({ CommandLine: "x NEEDLE-3-X y needle-11-x" }), [4, 12]);
+    assert.deepEqual(c.candidates({ CommandLine: "x NEEDLE-3-X y needle-11-x" }), [2, 10]);
   });
 });
