@@ -546,7 +546,7 @@ function automaton(needles: readonly string[], automata: Automata): SubstringSet
   let set = automata.get(key);
   if (set === undefined) {
     set = new SubstringSet();
-    needles.forEach((n, id) => set!.add(n, id));
+    for (const [id, n] of needles.entries()) set.add(n, id);
     automata.set(key, set);
   }
   return set;
