@@ -192,38 +192,6 @@ const shortest = (needles: readonly string[]): number =>
 const weakness = (atoms: readonly Atom[]) =>
   atoms.reduce((s, a) => s + 1 / (a.needle.length + (a.exact ? 4 : 0)), 0);
 
-const strongest = (options: Necessary[]): Necessary => {
-  let best: Necessary;
-  for (const o of options) if (o && (!best || weakness(o) < weakness(best))) best = o;
-  return best;
-};
-
-const union = (options: Necessary[]): Necessary =>
-  options.some((o) => o === undefined) ? undefined : options.flatMap((o) => o as Atom[]);
-
-function identifierAtoms(id: SearchIdentifier): Necessary {
-  return union(id.groups.map((g) => strongest(g.map(predicateAtoms))));
-}
-
-export function necessaryAtoms(expr: ConditionExpr, ids: ReadonlyMap<string, SearchIdentifier>): Necessary {
-  const ref = (name: string) => {
-    const id = ids.get(name);
-    return id ? identifierAtoms(id) : undefined;
-  };
-  switch (expr.kind) {
-    case "ref":
-      return ref(expr.name);
-    case "not":
-      return undefined;
-    case "and":
-      return strongest(expr.items.map((e) => necessaryAtoms(e, ids)));
-    case "or":
-      return union(expr.items.map((e) => necessaryAtoms(e, ids)));
-    case "of":
-      return expr.quantifier === "all" ? strongest(expr.names.map(ref)) : union(expr.names.map(ref));
-  }
-}
-
 /** Necessary conditions that must all hold (each: one of its atoms), strongest first; [] when none. */
 export type Clauses = readonly (readonly Atom[])[];
 
@@ -290,9 +258,9 @@ function orClauses(branches: readonly Clauses[]): Clauses {
 }
 
 /**
- * Like necessaryAtoms, but keeps up to MAX_CLAUSES necessary conditions rather than one: a rule
- * is then evaluated only for events that hold them all. An AND pools its items' clauses; an OR
- * (a list of maps, `1 of`) unites its branches' clauses pairwise (see orClauses).
+ * Up to MAX_CLAUSES necessary conditions of a rule's condition: it is evaluated only for events
+ * that hold them all. An AND pools its items' clauses; an OR (a list of maps, `1 of`) unites its
+ * branches' clauses pairwise (see orClauses); a NOT gives none.
  */
 export function necessaryClauses(expr: ConditionExpr, ids: ReadonlyMap<string, SearchIdentifier>): Clauses {
   const ref = (name: string): Clauses => {
