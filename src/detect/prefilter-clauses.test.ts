@@ -84,3 +84,16 @@ condition: sel
     );
   });
 });
+
+describe("epochs", () => {
+  test("past 2^31 - 1 events the stamps restart, and candidates stay right", () => {
+    const and = loadDetection("a:\n  X: abc\n  Y: def\ncondition: a").detections[0]!;
+    const prefilter = new Prefilter([necessaryClauses(and.condition, and.identifiers)]);
+    // the epoch a long-running node reaches after 2^31 - 3 events
+    (prefilter as unknown as { epoch: number }).epoch = 0x7fffffff - 3;
+    for (let i = 0; i < 8; i++) {
+      assert.deepEqual(prefilter.candidates({ X: "abc", Y: "def" }), [0], `event ${i}`);
+      assert.deepEqual(prefilter.candidates({ X: "abc" }), [], `event ${i}, one clause`);
+    }
+  });
+});

@@ -520,6 +520,9 @@ function automaton(needles: readonly string[], automata: Automata): SubstringSet
   return set;
 }
 
+/** The largest epoch the Int32Array stamps hold (see Prefilter.nextEpoch). */
+const MAX_EPOCH = 0x7fffffff;
+
 /** Values longer than this get a native search for any needle before the automaton's scan... */
 const LONG_VALUE = 512;
 /** ...when the field has at most this many needles (their regex is built on first use). */
@@ -736,7 +739,7 @@ export class Prefilter {
    * reused by the next call: read it before that.
    */
   candidates(fields: JsonObject, aliases?: FieldAliases): readonly number[] {
-    this.epoch++;
+    this.nextEpoch();
     const out = this.out;
     emptyList(out);
     if (this.always.length !== 0) this.add(this.always, out);
@@ -792,6 +795,22 @@ export class Prefilter {
     if (this.vetoCount !== 0) this.applyVetoes(out, fields, aliases);
     if (out.length > 1) sortSmall(out);
     return out;
+  }
+
+  /**
+   * Starts an event. The per-rule stamps are Int32Array: past 2^31 - 1 events (12 hours at 50k
+   * events/s) an epoch stored there would no longer equal itself, and multi-clause rules would
+   * never become candidates again. So the epoch restarts, and the stamps are cleared, first.
+   */
+  private nextEpoch(): void {
+    if (this.epoch === MAX_EPOCH) {
+      this.epoch = 0;
+      this.stamp.fill(0);
+      this.held.fill(0);
+      this.counted.fill(0);
+      this.vetoed.fill(0);
+    }
+    this.epoch++;
   }
 
   /** Notes a value's vetoes (see applyVetoes). */
