@@ -7,7 +7,7 @@
 // tests check the whole engine.
 
 import { type FieldAliases, internName, type JsonObject, type JsonValue } from "../core/index.js";
-import { emptyList } from "./scratch.js";
+import { emptyList, truncateList } from "./scratch.js";
 import type { ConditionExpr, FieldPredicate, Pattern, SearchIdentifier, ValueTest } from "./sigma/ast.js";
 import { escapeRegExp } from "./sigma/pattern.js";
 import { classEnd, countAt } from "./sigma/regex.js";
@@ -845,7 +845,7 @@ export class Prefilter {
           const r = out[i]!;
           if (vetoed[r] !== epoch) out[kept++] = r;
         }
-        while (out.length > kept) out.pop();
+        truncateList(out, kept);
       }
     }
     this.vetoCount = 0;
