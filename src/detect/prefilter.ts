@@ -647,7 +647,8 @@ export class Prefilter {
       });
     });
     const vetoesOn = new Map<string, Map<string, Veto>>();
-    vetoes.forEach((predicates, rule) => {
+    // without a memo there is nowhere to remember vetoes: none are compiled
+    (memo ? vetoes : []).forEach((predicates, rule) => {
       for (const p of predicates) {
         if (p.kind !== "values" || p.field === null) continue;
         const name = internName(p.field);
@@ -692,7 +693,7 @@ export class Prefilter {
         misses: 0,
         lastValue: undefined,
         lastSeen: NOTHING,
-        vetoes: memo ? [...(vetoesOn.get(field)?.values() ?? [])] : [],
+        vetoes: [...(vetoesOn.get(field)?.values() ?? [])],
       });
     }
     for (const f of this.fields) {

@@ -11,7 +11,7 @@ import type { DetectionRule, FieldPredicate } from "./sigma/ast.js";
 import { loadDetection, loadYaml } from "./sigma/test-support.js";
 import { vetoPredicates, vetoTest } from "./vetoes.js";
 
-/** The fields of a rule's vetoes, with the first test's kind, for golden comparisons. */
+/** The fields of a rule's vetoes, in order, for golden comparisons. */
 function vetoesOf(detection: string): string[] {
   const rule = loadDetection(detection).detections[0]!;
   return vetoPredicates(rule.condition, rule.identifiers).map((p) =>
