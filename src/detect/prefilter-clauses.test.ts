@@ -29,6 +29,26 @@ condition: 1 of set_*
       ],
     ]);
   });
+  test("clauses on fields every branch tests pair first; the rest pair with what is left", () => {
+    // selection_1's Image clause has no partner in selection_2: paired first, it would take
+    // selection_2's only clause and leave a union of Image and CommandLine
+    const rule = loadDetection(`
+selection_1:
+  Image|contains: '\\Windows\\'
+  CommandLine|contains:
+    - '\\..\\Windows\\'
+    - '\\..\\..\\'
+selection_2:
+  CommandLine|contains: '.exe\\..\\'
+condition: 1 of selection_*
+`).detections[0]!;
+    const clauses = necessaryClauses(rule.condition, rule.identifiers).map((c) =>
+      c.map((a) => `${a.field}:${a.needle}`).sort(),
+    );
+    assert.deepEqual(clauses, [
+      ["CommandLine:.exe\\..\\", "CommandLine:\\..\\..\\", "CommandLine:\\..\\windows\\"],
+    ]);
+  });
   test("a branch without clauses leaves the OR none; an AND keeps three", () => {
     const or = loadDetection("a:\n  X: abc\nb:\n  Y|re: '.*'\ncondition: a or b").detections[0]!;
     assert.deepEqual(necessaryClauses(or.condition, or.identifiers), []);

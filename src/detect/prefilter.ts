@@ -234,15 +234,20 @@ const fieldsOf = (c: readonly Atom[]): string => [...new Set(c.map((a) => a.fiel
  * Clauses necessary for an OR of branches, given each branch's: a clause of each branch, united,
  * is necessary for the OR (whichever branch holds, its clause does). Clauses pair up by the fields
  * they test (`TargetObject` with `TargetObject`, `Details` with `Details`), so the unions stay as
- * strong as the branches' clauses; a branch without clauses leaves the OR none.
+ * strong as the branches' clauses: the first branch's clauses that every other branch can match
+ * by field are paired first, the others with what is left (`Image|contains: '\Windows\'` of one
+ * branch and `CommandLine|contains` of both would otherwise unite Image with the other branch's
+ * CommandLine, a clause that holds for most events). A branch without clauses leaves the OR none.
  */
 function orClauses(branches: readonly Clauses[]): Clauses {
   if (branches.length === 0 || branches.some((b) => b.length === 0)) return [];
   if (branches.length === 1) return branches[0]!;
   const [first, ...rest] = branches;
   const unused = rest.map((b) => [...b]);
+  const sameFields = (c: readonly Atom[]) => unused.every((u) => u.some((x) => fieldsOf(x) === fieldsOf(c)));
+  const paired = [...first!.filter(sameFields), ...first!.filter((c) => !sameFields(c))];
   const out: Atom[][] = [];
-  for (const c of first!) {
+  for (const c of paired) {
     const union = [...c];
     for (const u of unused) {
       // the same fields if any, else the branch's strongest clause left
