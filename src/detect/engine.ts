@@ -3,7 +3,14 @@
 
 import type { LogSource, MappedEvent } from "../core/index.js";
 import { copyFields } from "./mappings/fields.js";
-import { type Automata, type Clauses, likelyPredicates, necessaryClauses, Prefilter } from "./prefilter.js";
+import {
+  type Automata,
+  type Clauses,
+  likelyPredicates,
+  necessaryClauses,
+  Prefilter,
+  presenceClauses,
+} from "./prefilter.js";
 import type { DetectionRule, FieldPredicate, FilterRule, RuleLogSource } from "./sigma/ast.js";
 import { compileCondition, EventView, type Matcher } from "./sigma/compile.js";
 import { evalCondition } from "./sigma/interpret.js";
@@ -60,6 +67,12 @@ function filterApplies(filter: FilterRule, rule: DetectionRule): boolean {
   );
 }
 
+/** A rule's prefilter clauses: its necessary needles, or else the predicates it requires. */
+function clausesOf(rule: DetectionRule): Clauses {
+  const clauses = necessaryClauses(rule.condition, rule.identifiers);
+  return clauses.length > 0 ? clauses : presenceClauses(rule.condition, rule.identifiers);
+}
+
 /** What match returns when nothing matches: shared, as most events match nothing. */
 const NO_HITS: readonly DetectionRule[] = Object.freeze([]);
 
@@ -100,7 +113,7 @@ export class DetectionEngine {
         : compileCondition(r.condition, r.identifiers, likelyPredicates(necessary));
     const filterMatchers = new Map(collection.filters.map((f) => [f.id, matcherOf(f)] as const));
     this.active = collection.detections.map((rule) => {
-      const necessary = interpreted ? [] : necessaryClauses(rule.condition, rule.identifiers);
+      const necessary = interpreted ? [] : clausesOf(rule);
       return {
         rule,
         matches: matcherOf(rule, necessary),

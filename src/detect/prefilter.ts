@@ -2,9 +2,11 @@
 // these needles", derived from its AST, and its vetoes (see vetoes.ts): single-field predicates
 // that rule it out. Per event, one multi-needle scan per field value (remembered per value in a
 // memo) finds the few rules worth evaluating: those whose clauses all hold and that no value
-// vetoes; rules without clauses are always evaluated unless vetoed. Sound by construction: a rule
-// that matches satisfies its necessary conditions and none of its vetoes, and the differential
-// tests check the whole engine.
+// vetoes. With the memo, a clause found by a needle is checked once per value against the
+// predicates it came from (see Refined); a rule without needles gets clauses of the predicates it
+// requires (see presenceClauses), and only a rule without either is always evaluated unless
+// vetoed. Sound by construction: a rule that matches satisfies its necessary conditions and none
+// of its vetoes, and the differential tests check the whole engine.
 
 import { type FieldAliases, internName, type JsonObject, type JsonValue } from "../core/index.js";
 import { emptyList, truncateList } from "./scratch.js";
@@ -14,7 +16,7 @@ import { classEnd, countAt } from "./sigma/regex.js";
 import { getField } from "./sigma/values.js";
 import { SubstringSet } from "./substrings.js";
 import { ValueMemo } from "./value-memo.js";
-import { vetoKey, vetoTest } from "./vetoes.js";
+import { valueTest, vetoKey, vetoTest } from "./vetoes.js";
 
 /** The pseudo-field of keyword (field-less) values: any value of the event. */
 export const ANY_VALUE = "\u0000any";
@@ -289,6 +291,45 @@ export function necessaryClauses(expr: ConditionExpr, ids: ReadonlyMap<string, S
   }
 }
 
+/** Predicates that must all hold for `expr` to: those of an AND, of `all of`, of a one-group reference. */
+function requiredPredicates(
+  expr: ConditionExpr,
+  ids: ReadonlyMap<string, SearchIdentifier>,
+): FieldPredicate[] {
+  const ref = (name: string): FieldPredicate[] => {
+    const groups = ids.get(name)?.groups;
+    return groups?.length === 1 ? [...groups[0]!] : [];
+  };
+  switch (expr.kind) {
+    case "ref":
+      return ref(expr.name);
+    case "and":
+      return expr.items.flatMap((e) => requiredPredicates(e, ids));
+    case "of":
+      return expr.quantifier === "all" || expr.names.length === 1 ? expr.names.flatMap(ref) : [];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Clauses for a rule that necessaryClauses gives none (a regex without a literal, `|cidr`, `|gt`,
+ * a wildcard-only pattern): predicates it requires that hold for no absent or null value, each a
+ * clause of one atom with the empty needle, which every value holds. The rule is then evaluated
+ * only for events that have those fields, and, the slots refined (see Refined), only for values
+ * its predicates hold for, instead of for every event of its route.
+ */
+export function presenceClauses(expr: ConditionExpr, ids: ReadonlyMap<string, SearchIdentifier>): Clauses {
+  const out: Atom[][] = [];
+  for (const p of requiredPredicates(expr, ids)) {
+    if (p.kind !== "values" || p.field === null || out.length === MAX_CLAUSES) continue;
+    const test = valueTest(p);
+    if (test === undefined || test(undefined) || test(null)) continue;
+    out.push([{ field: p.field, needle: "", exact: false, source: p }]);
+  }
+  return out;
+}
+
 /**
  * Up to this many needles, a field's lower-cased value is searched with String.prototype.includes
  * per needle: native scans beat one pass of the automaton in JS (about 3 ns a character).
@@ -323,6 +364,8 @@ interface FieldIndex {
   anyNeedle?: (text: string) => boolean;
   /** A few needles (ids in order), sought one by one with the native includes instead of `contains`. */
   readonly few: readonly string[] | undefined;
+  /** Slots of atoms with the empty needle (see presenceClauses): any value holds them. */
+  readonly present: readonly number[];
   /** No dot in the name: the field is the own key of that name (getField's first step). */
   readonly plain: boolean;
   /**
@@ -347,7 +390,22 @@ interface FieldIndex {
   lastSeen: Seen;
   /** The veto predicates on this field (see vetoes.ts), each with the rules it rules out. */
   readonly vetoes: readonly Veto[];
+  /**
+   * Per slot whose atoms on this field all come from predicates on this field's value alone: those
+   * predicates as tests (see Refined). Undefined without a memo (refining is paid once per value).
+   */
+  readonly refine: Map<number, Refined> | undefined;
 }
+
+/**
+ * The predicates a clause's atoms on one field were taken from. A needle in the value is only a
+ * sign that the predicate may hold (`Image|contains: '.exe'` from `Image|endswith: '\svc.exe'` is
+ * found in most values, a regex's literal in more); the predicate itself decides exactly. The
+ * matcher can only match where one of them holds on the value it reads (whichever branch of an OR
+ * holds, its predicate does), so on a memo miss a slot found by a needle is kept only if one of
+ * them holds, and the memo remembers that: a rule becomes a candidate far less often.
+ */
+type Refined = readonly ((value: JsonValue) => boolean)[];
 
 /** A veto predicate as a test of a value, and the rules whose conditions it makes false. */
 interface Veto {
@@ -627,7 +685,24 @@ export class Prefilter {
     this.count = new Uint8Array(necessary.length);
     this.need = new Uint8Array(necessary.length);
     this.vetoed = new Int32Array(necessary.length);
-    const byField = new Map<string, { exact: Map<string, number[]>; needles: Map<string, number[]> }>();
+    const byField = new Map<
+      string,
+      {
+        exact: Map<string, number[]>;
+        needles: Map<string, number[]>;
+        /** Per slot, the predicates its atoms on this field come from; null: one has none. */
+        sources: Map<number, Set<FieldPredicate> | null>;
+        present: number[];
+      }
+    >();
+    const fieldEntry = (name: string) => {
+      let f = byField.get(name);
+      if (!f) {
+        f = { exact: new Map(), needles: new Map(), sources: new Map(), present: [] };
+        byField.set(name, f);
+      }
+      return f;
+    };
     necessary.forEach((clauses, rule) => {
       if (clauses.length > 1 << SLOT_BITS) throw new Error(`bug: rule ${rule} has ${clauses.length} clauses`);
       this.need[rule] = Math.max(1, clauses.length);
@@ -638,20 +713,33 @@ export class Prefilter {
       clauses.forEach((atoms, clause) => {
         const slot = (rule << SLOT_BITS) + clause;
         for (const a of atoms) {
-          const name = internName(a.field);
-          let f = byField.get(name);
-          if (!f) {
-            f = { exact: new Map(), needles: new Map() };
-            byField.set(name, f);
+          const f = fieldEntry(internName(a.field));
+          if (a.needle === "" && !a.exact) {
+            if (!f.present.includes(slot)) f.present.push(slot);
+          } else {
+            const target = a.exact ? f.exact : f.needles;
+            const list = target.get(a.needle) ?? [];
+            if (!list.includes(slot)) list.push(slot);
+            target.set(a.needle, list);
           }
-          const target = a.exact ? f.exact : f.needles;
-          const list = target.get(a.needle) ?? [];
-          if (!list.includes(slot)) list.push(slot);
-          target.set(a.needle, list);
+          const from = f.sources.get(slot);
+          if (a.source === undefined || from === null) f.sources.set(slot, null);
+          else if (from === undefined) f.sources.set(slot, new Set([a.source]));
+          else from.add(a.source);
         }
       });
     });
     const vetoesOn = new Map<string, Map<string, Veto>>();
+    if (memo) {
+      // A rule without clauses is evaluated for every event its vetoes leave: their fields are
+      // indexed for them, clauses or not (`Image|startswith: 'C:\Windows\System32\'` filtering a
+      // raw disk access rule that no other rule of the route indexes Image for).
+      for (const slot of this.always) {
+        for (const p of vetoes[slot >> SLOT_BITS] ?? []) {
+          if (p.kind === "values" && p.field !== null) fieldEntry(internName(p.field));
+        }
+      }
+    }
     // without a memo there is nowhere to remember vetoes: none are compiled
     (memo ? vetoes : []).forEach((predicates, rule) => {
       for (const p of predicates) {
@@ -673,6 +761,8 @@ export class Prefilter {
         if (!v.rules.includes(rule)) v.rules.push(rule);
       }
     });
+    /** Value tests by predicate (vetoKey): rules share filters and selections written alike. */
+    const tests = new Map<string, ((value: JsonValue) => boolean) | undefined>();
     for (const [field, f] of byField) {
       const anyValue = field === ANY_VALUE;
       const few = !anyValue && f.needles.size <= FEW_NEEDLES;
@@ -690,6 +780,7 @@ export class Prefilter {
         anyValue: anyValue ? keywordScan(longestFirst) : undefined,
         shortest: shortest(needles),
         few: few ? needles : undefined,
+        present: f.present,
         needles,
         longestExact: [...f.exact.keys()].reduce((m, n) => Math.max(m, n.length), 0),
         plain: !field.includes("."),
@@ -699,6 +790,7 @@ export class Prefilter {
         lastValue: undefined,
         lastSeen: NOTHING,
         vetoes: [...(vetoesOn.get(field)?.values() ?? [])],
+        refine: memo && !anyValue ? refinedSlots(f.sources, tests) : undefined,
       });
     }
     for (const f of this.fields) {
@@ -927,11 +1019,13 @@ export class Prefilter {
       // arrays and objects: no cheap test, so every rule keyed on this field is a candidate
       for (const rules of f.exact.values()) this.add(rules, out);
       for (const rules of f.containsRules) this.add(rules, out);
+      if (f.present.length !== 0) this.add(f.present, out);
       return keyword && this.hasKeyword(raw);
     }
     if (typeof raw === "number" && f.numbers !== undefined && Number.isFinite(raw)) {
       const slots = f.numbers.get(raw);
       if (slots !== undefined) this.add(slots, out);
+      if (f.present.length !== 0) this.add(f.present, out);
       return keyword && this.hasKeyword(raw);
     }
     const memo = f.memo;
@@ -950,6 +1044,7 @@ export class Prefilter {
       const found = this.slots;
       emptyList(found);
       this.scan(f, raw, found);
+      if (f.refine !== undefined && found.length !== 0) refineFound(f.refine, raw, found);
       const kw = this.hasKeyword(raw);
       const vetoes = f.vetoes.length === 0 ? NO_RULES : vetoedBy(f.vetoes, raw);
       seen =
@@ -1012,6 +1107,7 @@ export class Prefilter {
 
   /** Appends the slots whose atoms on this field hold for this value (a slot may repeat). */
   private scan(f: FieldIndex, text: string, slots: number[]): void {
+    for (let i = 0; i < f.present.length; i++) slots.push(f.present[i]!);
     let lower: string | undefined;
     // no exact needle is longer than longestExact, and toLowerCase keeps or lengthens a text
     if (f.exact.size > 0 && text.length <= f.longestExact) {
@@ -1158,6 +1254,52 @@ export function factors(needles: readonly string[]): string[] {
     for (const n of uncovered) if (n.includes(best)) uncovered.delete(n);
   }
   return chosen;
+}
+
+/**
+ * The refinable slots of a field (see Refined): those whose atoms on the field all come from
+ * predicates on the field's value alone, with those predicates as tests; undefined when none.
+ */
+function refinedSlots(
+  sources: ReadonlyMap<number, ReadonlySet<FieldPredicate> | null>,
+  tests: Map<string, ((value: JsonValue) => boolean) | undefined>,
+): Map<number, Refined> | undefined {
+  const out = new Map<number, Refined>();
+  for (const [slot, predicates] of sources) {
+    if (predicates === null) continue;
+    const refined: ((value: JsonValue) => boolean)[] = [];
+    for (const p of predicates) {
+      const key = vetoKey(p);
+      if (!tests.has(key)) tests.set(key, valueTest(p));
+      const test = tests.get(key);
+      if (test === undefined) break;
+      refined.push(test);
+    }
+    if (refined.length === predicates.size) out.set(slot, refined);
+  }
+  return out.size === 0 ? undefined : out;
+}
+
+/** Keeps the slots found in a value whose refining predicates (if any) hold for it (see Refined). */
+function refineFound(refine: ReadonlyMap<number, Refined>, value: string, found: number[]): void {
+  let kept = 0;
+  let decided: Map<number, boolean> | undefined;
+  for (let i = 0; i < found.length; i++) {
+    const slot = found[i]!;
+    const tests = refine.get(slot);
+    let holds = true;
+    if (tests !== undefined) {
+      decided ??= new Map();
+      let known = decided.get(slot);
+      if (known === undefined) {
+        known = tests.some((t) => t(value));
+        decided.set(slot, known);
+      }
+      holds = known;
+    }
+    if (holds) found[kept++] = slot;
+  }
+  truncateList(found, kept);
 }
 
 /** The rules the vetoes on a field rule out for this value, ascending; NO_RULES when none. */

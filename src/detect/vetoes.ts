@@ -60,14 +60,22 @@ export function vetoPredicates(
 const NO_FIELDS = Object.freeze({});
 
 /**
- * A veto predicate as a test of the field's value: the compiled matcher, on a view of an event
- * whose only field is that value, so the answer is the one the rule's matcher gives.
+ * A predicate on one field's value as a test of such a value: the compiled matcher, on a view of
+ * an event whose only field is that value, so the answer is the one the rule's matcher gives.
+ * Undefined for a predicate that reads more than that value (a keyword, a `fieldref`).
  */
-export function vetoTest(p: FieldPredicate): (value: JsonValue) => boolean {
-  if (!usable(p) || p.kind !== "values" || p.field === null) throw new Error("bug: not a veto predicate");
+export function valueTest(p: FieldPredicate): ((value: JsonValue | undefined) => boolean) | undefined {
+  if (!usable(p) || p.kind !== "values" || p.field === null) return undefined;
   const field = p.field;
-  const matches = compileIdentifier({ name: "veto", groups: [[p]] });
+  const matches = compileIdentifier({ name: "value", groups: [[p]] });
   return (value) => matches(new EventView(NO_FIELDS, new Map([[field, () => value]])));
+}
+
+/** A veto predicate (see vetoPredicates) as a test of the field's value (see valueTest). */
+export function vetoTest(p: FieldPredicate): (value: JsonValue) => boolean {
+  const test = valueTest(p);
+  if (test === undefined) throw new Error("bug: not a veto predicate");
+  return test;
 }
 
 /** A structural key: vetoes written alike in many rules (the same System32 filter) are tested once. */
