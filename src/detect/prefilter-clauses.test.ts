@@ -7,7 +7,7 @@ import { necessaryClauses, Prefilter } from "./prefilter.js";
 import { loadDetection } from "./sigma/test-support.js";
 
 describe("clauses of an OR", () => {
-  test("branches of two clauses each give two united clauses, paired by field", () => {
+  test("branches of two clauses each give two united clauses, paired by field, and a third", () => {
     const rule = loadDetection(`
 set_1:
   TargetObject|endswith: ['\\Policies\\Explorer\\NoRun', '\\System\\DisableCMD']
@@ -20,7 +20,10 @@ condition: 1 of set_*
     const clauses = necessaryClauses(rule.condition, rule.identifiers).map((c) =>
       c.map((a) => `${a.field}:${a.needle}`).sort(),
     );
-    assert.deepEqual(clauses.sort(), [
+    // with room for a third, another union of one clause of each branch (necessary too)
+    assert.equal(clauses.length, 3);
+    assert.deepEqual(new Set(clauses[2]!.map((a) => a.split(":")[0])), new Set(["Details", "TargetObject"]));
+    assert.deepEqual(clauses.slice(0, 2).sort(), [
       ["Details:dword (0x00000000)", "Details:dword (0x00000001)"],
       [
         "TargetObject:\\policies\\explorer\\norun",
@@ -47,7 +50,37 @@ condition: 1 of selection_*
     );
     assert.deepEqual(clauses, [
       ["CommandLine:.exe\\..\\", "CommandLine:\\..\\..\\", "CommandLine:\\..\\windows\\"],
+      // the room left takes the other union
+      ["CommandLine:.exe\\..\\", "Image:\\windows\\"],
     ]);
+  });
+  test("where a branch has fewer clauses, the other unions fill the room left", () => {
+    const rule = loadDetection(`
+selection_parent:
+  ParentImage|endswith: ['\\svchost.exe', '\\dllhost.exe']
+  Image|endswith: '\\ImagingDevices.exe'
+selection_child:
+  ParentImage|endswith: '\\ImagingDevices.exe'
+condition: 1 of selection_*
+`).detections[0]!;
+    const clauses = necessaryClauses(rule.condition, rule.identifiers);
+    assert.deepEqual(
+      clauses.map((c) => c.map((a) => `${a.field}:${a.needle}`).sort()),
+      [
+        ["ParentImage:\\dllhost.exe", "ParentImage:\\imagingdevices.exe", "ParentImage:\\svchost.exe"],
+        ["Image:\\imagingdevices.exe", "ParentImage:\\imagingdevices.exe"],
+      ],
+    );
+    const prefilter = new Prefilter([clauses]);
+    assert.deepEqual(prefilter.candidates({ ParentImage: "C:\\svchost.exe", Image: "C:\\x.exe" }), []);
+    assert.deepEqual(
+      prefilter.candidates({ ParentImage: "C:\\svchost.exe", Image: "C:\\ImagingDevices.exe" }),
+      [0],
+    );
+    assert.deepEqual(
+      prefilter.candidates({ ParentImage: "C:\\ImagingDevices.exe", Image: "C:\\x.exe" }),
+      [0],
+    );
   });
   test("a branch without clauses leaves the OR none; an AND keeps three", () => {
     const or = loadDetection("a:\n  X: abc\nb:\n  Y|re: '.*'\ncondition: a or b").detections[0]!;

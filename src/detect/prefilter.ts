@@ -232,6 +232,13 @@ function strongestClauses(options: Clauses): Clauses {
 /** The fields a clause's atoms are on, as a key (clauses on the same fields pair up in orClauses). */
 const fieldsOf = (c: readonly Atom[]): string => [...new Set(c.map((a) => a.field))].sort().join("\u0000");
 
+/** Up to this many unions of one clause per branch, an OR with room left also weighs all of them. */
+const MAX_UNIONS = 27;
+
+/** The atoms of a clause as a key: two clauses with the same key are the same condition. */
+const clauseKey = (c: readonly Atom[]): string =>
+  [...new Set(c.map((a) => `${a.exact ? "=" : "~"}${a.field}\u0000${a.needle}`))].sort().join("\u0001");
+
 /**
  * Clauses necessary for an OR of branches, given each branch's: a clause of each branch, united,
  * is necessary for the OR (whichever branch holds, its clause does). Clauses pair up by the fields
@@ -239,11 +246,31 @@ const fieldsOf = (c: readonly Atom[]): string => [...new Set(c.map((a) => a.fiel
  * strong as the branches' clauses: the first branch's clauses that every other branch can match
  * by field are paired first, the others with what is left (`Image|contains: '\Windows\'` of one
  * branch and `CommandLine|contains` of both would otherwise unite Image with the other branch's
- * CommandLine, a clause that holds for most events). A branch without clauses leaves the OR none.
+ * CommandLine, a clause that holds for most events). Where that leaves room (one branch has
+ * fewer clauses), other unions fill it: `Image|endswith: '\ImagingDevices.exe'` of one branch
+ * with `ParentImage|endswith: '\ImagingDevices.exe'` of the other, beside the ParentImage pair.
+ * Another necessary clause only ever rules candidates out. A branch without clauses leaves the
+ * OR none.
  */
 function orClauses(branches: readonly Clauses[]): Clauses {
   if (branches.length === 0 || branches.some((b) => b.length === 0)) return [];
   if (branches.length === 1) return branches[0]!;
+  const chosen = strongestClauses(pairedUnions(branches));
+  if (chosen.length >= MAX_CLAUSES || branches.reduce((n, b) => n * b.length, 1) > MAX_UNIONS) return chosen;
+  let unions: (readonly Atom[])[] = [[]];
+  for (const b of branches) unions = unions.flatMap((u) => b.map((c) => [...u, ...c]));
+  const seen = new Set(chosen.map(clauseKey));
+  const others = unions.filter((u) => {
+    const key = clauseKey(u);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return [...chosen, ...strongestClauses(others)].slice(0, MAX_CLAUSES);
+}
+
+/** One union per clause of the first branch, each with a clause of every other branch (see orClauses). */
+function pairedUnions(branches: readonly Clauses[]): Atom[][] {
   const [first, ...rest] = branches;
   const unused = rest.map((b) => [...b]);
   const sameFields = (c: readonly Atom[]) => unused.every((u) => u.some((x) => fieldsOf(x) === fieldsOf(c)));
@@ -256,12 +283,12 @@ function orClauses(branches: readonly Clauses[]): Clauses {
       let at = u.findIndex((x) => fieldsOf(x) === fieldsOf(c));
       if (at < 0) at = 0;
       const [picked] = u.splice(at, 1);
-      if (picked === undefined) return strongestClauses(out);
+      if (picked === undefined) return out;
       union.push(...picked);
     }
     out.push(union);
   }
-  return strongestClauses(out);
+  return out;
 }
 
 /**
