@@ -15,7 +15,7 @@ import type { DetectionRule, FieldPredicate, FilterRule, RuleLogSource } from ".
 import { compileCondition, EventView, type Matcher } from "./sigma/compile.js";
 import { evalCondition } from "./sigma/interpret.js";
 import type { RuleCollection } from "./sigma/loader.js";
-import { vetoPredicates } from "./vetoes.js";
+import { type ValueTests, vetoPredicates } from "./vetoes.js";
 
 export type Evaluator = "compiled" | "interpreted";
 
@@ -97,6 +97,8 @@ export class DetectionEngine {
   private lastRoute: Route | undefined;
   /** The routes' prefilters share substring automata with the same needles (see Automata). */
   private readonly automata: Automata = new Map();
+  /** ...and the value tests of their vetoes and refined clauses (see ValueTests). */
+  private readonly tests: ValueTests = new Map();
 
   constructor(collection: RuleCollection, options: EngineOptions = {}) {
     this.routing = options.routing ?? true;
@@ -135,6 +137,7 @@ export class DetectionEngine {
             this.memo,
             rules.map((r) => r.vetoes),
             this.automata,
+            this.tests,
           )
         : undefined,
     };

@@ -16,7 +16,7 @@ import { classEnd, countAt } from "./sigma/regex.js";
 import { getField } from "./sigma/values.js";
 import { SubstringSet } from "./substrings.js";
 import { ValueMemo } from "./value-memo.js";
-import { valueTest, vetoKey, vetoTest } from "./vetoes.js";
+import { sharedValueTest, type ValueTests, valueTest, vetoKey, vetoTest } from "./vetoes.js";
 
 /** The pseudo-field of keyword (field-less) values: any value of the event. */
 export const ANY_VALUE = "\u0000any";
@@ -698,13 +698,15 @@ export class Prefilter {
    * Rule lists below hold slots, (rule << SLOT_BITS) + clause; `always` holds rules. `memo: false` scans
    * every value (to measure what the memo saves). `vetoes`: per rule, its veto predicates (see
    * vetoes.ts); the memo remembers which rules a value vetoes, so without it there are none.
-   * `automata`: substring automata by their needles, shared with the other routes' prefilters.
+   * `automata`: substring automata by their needles, and `tests`: compiled value tests (vetoes,
+   * Refined), both shared with the other routes' prefilters.
    */
   constructor(
     necessary: readonly Clauses[],
     memo = true,
     vetoes: readonly (readonly FieldPredicate[])[] = [],
     automata: Automata = new Map(),
+    tests: ValueTests = new Map(),
   ) {
     this.stamp = new Int32Array(necessary.length);
     this.held = new Int32Array(necessary.length << SLOT_BITS);
@@ -782,14 +784,12 @@ export class Prefilter {
         const key = vetoKey(p);
         let v = on.get(key);
         if (!v) {
-          v = { test: vetoTest(p), rules: [] };
+          v = { test: vetoTest(p, tests), rules: [] };
           on.set(key, v);
         }
         if (!v.rules.includes(rule)) v.rules.push(rule);
       }
     });
-    /** Value tests by predicate (vetoKey): rules share filters and selections written alike. */
-    const tests = new Map<string, ((value: JsonValue) => boolean) | undefined>();
     for (const [field, f] of byField) {
       const anyValue = field === ANY_VALUE;
       const few = !anyValue && f.needles.size <= FEW_NEEDLES;
@@ -1289,16 +1289,14 @@ export function factors(needles: readonly string[]): string[] {
  */
 function refinedSlots(
   sources: ReadonlyMap<number, ReadonlySet<FieldPredicate> | null>,
-  tests: Map<string, ((value: JsonValue) => boolean) | undefined>,
+  tests: ValueTests,
 ): Map<number, Refined> | undefined {
   const out = new Map<number, Refined>();
   for (const [slot, predicates] of sources) {
     if (predicates === null) continue;
     const refined: ((value: JsonValue) => boolean)[] = [];
     for (const p of predicates) {
-      const key = vetoKey(p);
-      if (!tests.has(key)) tests.set(key, valueTest(p));
-      const test = tests.get(key);
+      const test = sharedValueTest(p, tests);
       if (test === undefined) break;
       refined.push(test);
     }

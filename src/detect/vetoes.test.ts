@@ -85,7 +85,7 @@ f3:
   Name|neq: keep
 condition: sel and not 1 of f*
 `).detections[0]!;
-    const [path, size, name] = vetoPredicates(rule.condition, rule.identifiers).map(vetoTest);
+    const [path, size, name] = vetoPredicates(rule.condition, rule.identifiers).map((p) => vetoTest(p));
     assert.equal(path!("c:\\WINDOWS\\x"), true);
     assert.equal(path!("D:\\Windows\\x"), false);
     assert.equal(size!("11"), true);

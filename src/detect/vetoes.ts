@@ -71,12 +71,38 @@ export function valueTest(p: FieldPredicate): ((value: JsonValue | undefined) =>
   return (value) => matches(new EventView(NO_FIELDS, new Map([[field, () => value]])));
 }
 
-/** A veto predicate (see vetoPredicates) as a test of the field's value (see valueTest). */
-export function vetoTest(p: FieldPredicate): (value: JsonValue) => boolean {
-  const test = valueTest(p);
+const keys = new WeakMap<FieldPredicate, string>();
+
+/** A structural key: vetoes written alike in many rules (the same System32 filter) are tested once. */
+export const vetoKey = (p: FieldPredicate): string => {
+  let key = keys.get(p);
+  if (key === undefined) {
+    key = JSON.stringify(p);
+    keys.set(p, key);
+  }
+  return key;
+};
+
+/**
+ * Value tests (see valueTest) by predicate (vetoKey), shared by a rule set's prefilters: rules
+ * share filters and selections written alike, and a rule is in the prefilter of each route it is
+ * in (every Windows route for a rule on all Windows events). Undefined: not a value test.
+ */
+export type ValueTests = Map<string, ((value: JsonValue | undefined) => boolean) | undefined>;
+
+/** A predicate's value test, compiled once for all prefilters sharing `tests`. */
+export function sharedValueTest(
+  p: FieldPredicate,
+  tests: ValueTests,
+): ((value: JsonValue | undefined) => boolean) | undefined {
+  const key = vetoKey(p);
+  if (!tests.has(key)) tests.set(key, valueTest(p));
+  return tests.get(key);
+}
+
+/** A veto predicate (see vetoPredicates) as a test of the field's value (see sharedValueTest). */
+export function vetoTest(p: FieldPredicate, tests: ValueTests = new Map()): (value: JsonValue) => boolean {
+  const test = sharedValueTest(p, tests);
   if (test === undefined) throw new Error("bug: not a veto predicate");
   return test;
 }
-
-/** A structural key: vetoes written alike in many rules (the same System32 filter) are tested once. */
-export const vetoKey = (p: FieldPredicate): string => JSON.stringify(p);
