@@ -68,9 +68,9 @@ function filterApplies(filter: FilterRule, rule: DetectionRule): boolean {
 }
 
 /** A rule's prefilter clauses: its necessary needles, or else the predicates it requires. */
-function clausesOf(rule: DetectionRule): Clauses {
+function clausesOf(rule: DetectionRule, tests: ValueTests): Clauses {
   const clauses = necessaryClauses(rule.condition, rule.identifiers);
-  return clauses.length > 0 ? clauses : presenceClauses(rule.condition, rule.identifiers);
+  return clauses.length > 0 ? clauses : presenceClauses(rule.condition, rule.identifiers, tests);
 }
 
 /** What match returns when nothing matches: shared, as most events match nothing. */
@@ -115,7 +115,7 @@ export class DetectionEngine {
         : compileCondition(r.condition, r.identifiers, likelyPredicates(necessary));
     const filterMatchers = new Map(collection.filters.map((f) => [f.id, matcherOf(f)] as const));
     this.active = collection.detections.map((rule) => {
-      const necessary = interpreted ? [] : clausesOf(rule);
+      const necessary = interpreted ? [] : clausesOf(rule, this.tests);
       return {
         rule,
         matches: matcherOf(rule, necessary),

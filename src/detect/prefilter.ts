@@ -16,7 +16,7 @@ import { classEnd, countAt } from "./sigma/regex.js";
 import { getField } from "./sigma/values.js";
 import { SubstringSet } from "./substrings.js";
 import { ValueMemo } from "./value-memo.js";
-import { sharedValueTest, type ValueTests, valueTest, vetoKey, vetoTest } from "./vetoes.js";
+import { sharedValueTest, type ValueTests, vetoKey, vetoTest } from "./vetoes.js";
 
 /** The pseudo-field of keyword (field-less) values: any value of the event. */
 export const ANY_VALUE = "\u0000any";
@@ -346,11 +346,15 @@ function requiredPredicates(
  * only for events that have those fields, and, the slots refined (see Refined), only for values
  * its predicates hold for, instead of for every event of its route.
  */
-export function presenceClauses(expr: ConditionExpr, ids: ReadonlyMap<string, SearchIdentifier>): Clauses {
+export function presenceClauses(
+  expr: ConditionExpr,
+  ids: ReadonlyMap<string, SearchIdentifier>,
+  tests: ValueTests = new Map(),
+): Clauses {
   const out: Atom[][] = [];
   for (const p of requiredPredicates(expr, ids)) {
     if (p.kind !== "values" || p.field === null || out.length === MAX_CLAUSES) continue;
-    const test = valueTest(p);
+    const test = sharedValueTest(p, tests);
     if (test === undefined || test(undefined) || test(null)) continue;
     out.push([{ field: p.field, needle: "", exact: false, source: p }]);
   }
