@@ -15,7 +15,7 @@ function caseless(c: number): boolean {
 }
 
 export class SubstringSet {
-  private readonly goto: Map<number, number>[] = [new Map()];
+  private goto: Map<number, number>[] = [new Map()];
   private fail: Int32Array = new Int32Array(1);
   /** Needle ids ending at each state (own and inherited through failure links). */
   private out: number[][] = [[]];
@@ -54,6 +54,7 @@ export class SubstringSet {
   }
 
   private build(): void {
+    this.renumberBreadthFirst();
     const states = this.goto.length;
     for (const g of this.goto) {
       for (const c of g.keys()) {
@@ -94,6 +95,23 @@ export class SubstringSet {
       this.delta[i] = this.out[next]!.length > 0 ? ~(next * width) : next * width;
     }
     this.built = true;
+  }
+
+  /**
+   * Numbers the trie's states breadth-first: a scan over ordinary text stays within a few
+   * characters of the root, so the rows it reads are the table's first ones, which stay in the
+   * CPU's caches, instead of being spread over a table of hundreds of KiB (the states were numbered
+   * as the needles were added, each needle's path a run of new states). Measured in place on the
+   * OTRF replay: 7.85 to 7.30 ns a character over PowerShell ContextInfo values (278 needles).
+   */
+  private renumberBreadthFirst(): void {
+    const order = [0];
+    for (let q = 0; q < order.length; q++)
+      for (const next of this.goto[order[q]!]!.values()) order.push(next);
+    const id = new Int32Array(order.length);
+    for (let i = 0; i < order.length; i++) id[order[i]!] = i;
+    this.goto = order.map((old) => new Map([...this.goto[old]!].map(([c, next]) => [c, id[next]!])));
+    this.out = order.map((old) => this.out[old]!);
   }
 
   /**
