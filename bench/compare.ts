@@ -16,6 +16,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { type Detector, detectLines, parseLines } from "./replay.js";
 
 const { values } = parseArgs({
   options: {
@@ -55,25 +56,14 @@ async function work(dist: string): Promise<Figures> {
       (r: { logsource: { product?: string } }) => r.logsource.product === "windows",
     ),
   };
-  const engine = new DetectionEngine(windows, {});
   const pipelines = loadPipelines().value;
   const last = {};
-  const parse = () => {
-    let n = 0;
-    for (const line of corpus) if ((JSON.parse(line) as { EventID?: unknown }).EventID !== undefined) n++;
-    return n;
+  const detector: Detector = {
+    engine: new DetectionEngine(windows, {}),
+    borrow: (e) => borrowEvent({ kind: "auto" }, pipelines, e, last),
   };
-  const detect = () => {
-    let hits = 0;
-    for (const line of corpus) {
-      const mapped = borrowEvent({ kind: "auto" }, pipelines, JSON.parse(line), last);
-      if (mapped) {
-        hits += engine.match(mapped).length;
-        mapped.release();
-      }
-    }
-    return hits;
-  };
+  const parse = () => parseLines(corpus, 0, corpus.length);
+  const detect = () => detectLines(corpus, 0, corpus.length, detector);
   for (let i = 0; i < 2; i++) {
     parse();
     detect();

@@ -11,12 +11,12 @@
 // data itself) next to the replay's, and `--memo off` measures without it.
 
 import { parseArgs } from "node:util";
-import type { JsonObject } from "../src/core/index.js";
 import { DetectionEngine, type Evaluator } from "../src/detect/engine.js";
 import { borrowEvent } from "../src/detect/hunt.js";
 import { loadPipelines, type Pipeline } from "../src/detect/mappings/index.js";
 import { loadRules } from "../src/detect/sigma/loader.js";
 import { corpusLines } from "./corpus.js";
+import { type Detector, detectLines, parseLines } from "./replay.js";
 
 const { values } = parseArgs({
   options: {
@@ -58,34 +58,18 @@ interface Pass {
   readonly hits: number;
 }
 
-/** A bare JSON.parse pass over the replay's events from..from+n. */
-function parseOnly(from: number, n: number): Pass {
-  let sink = 0;
-  const c = cpuMs();
-  const t = performance.now();
-  for (let i = from; i < from + n; i++) {
-    const e = JSON.parse(corpus[i % corpus.length]!) as JsonObject;
-    if (e.EventID !== undefined) sink++;
-  }
-  return { ms: performance.now() - t, cpu: cpuMs() - c, hits: sink };
-}
-
 const last: { p?: Pipeline } = {};
-/** Detection over the replay's events from..from+n: parse, map in place, route, match. */
-function detect(from: number, n: number): Pass {
-  let hits = 0;
+const detector: Detector = { engine, borrow: (e) => borrowEvent({ kind: "auto" }, pipelines, e, last) };
+
+/** Times one of the replay loops (see replay.ts) over events from..from+n. */
+function timed(loop: (from: number, n: number) => number, from: number, n: number): Pass {
   const c = cpuMs();
   const t = performance.now();
-  for (let i = from; i < from + n; i++) {
-    const e = JSON.parse(corpus[i % corpus.length]!) as JsonObject;
-    const mapped = borrowEvent({ kind: "auto" }, pipelines, e, last);
-    if (mapped) {
-      hits += engine.match(mapped).length;
-      mapped.release();
-    }
-  }
+  const hits = loop(from, n);
   return { ms: performance.now() - t, cpu: cpuMs() - c, hits };
 }
+const parseOnly = (from: number, n: number) => timed((f, k) => parseLines(corpus, f, k), from, n);
+const detect = (from: number, n: number) => timed((f, k) => detectLines(corpus, f, k, detector), from, n);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rate = (ms: number) => (target * 1000) / ms;
