@@ -5,7 +5,7 @@
 import type { JsonObject } from "../src/core/index.js";
 import type { BorrowedEvent } from "../src/detect/mappings/index.js";
 
-/** What detection needs from a build: its engine, its in-place mapping and its pipelines. */
+/** What detection needs from a build: its engine, and its in-place mapping over its pipelines. */
 export interface Detector {
   readonly engine: { match(event: BorrowedEvent): readonly unknown[] };
   /** The build's `borrowEvent` with auto mapping over its pipelines (see hunt.ts). */
